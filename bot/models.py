@@ -1,0 +1,107 @@
+"""The records that move one way through SahelWatch.
+
+A source builds a :class:`Post` from what it collected; each pipeline stage returns a new
+``Post`` via :func:`dataclasses.replace` (never mutates one); the store persists it. All
+datetimes are timezone-aware UTC; all collections are tuples so records stay hashable and
+comparable in tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+MediaKind = Literal["photo", "video", "gif"]
+Severity = Literal["urgent", "routine"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Media:
+    """One photo, video or GIF attached to a post, referenced by URL (never downloaded)."""
+
+    kind: MediaKind
+    url: str
+    preview_url: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_ms: int | None = None
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Platform ids of the posts this one reposts, quotes or replies to."""
+
+    repost_of: str | None = None
+    quote_of: str | None = None
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a post matched: one watchlist term found at ``[start, end)`` of the ORIGINAL text."""
+
+    topic: str
+    term: str
+    start: int
+    end: int
+    evasion: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    """One collected item. Identity is ``(platform, platform_id)``.
+
+    The first block is what a source knows; the second is added by pipeline stages.
+    """
+
+    platform: str
+    platform_id: str
+    text: str
+    created_at: datetime
+    url: str = ""
+    author_id: str = ""
+    author_handle: str = ""
+    author_name: str = ""
+    collected_at: datetime = field(default_factory=utcnow)
+    lang_hint: str | None = None
+    media: tuple[Media, ...] = ()
+    refs: Refs = Refs()
+    raw: str = ""
+    # --- derived by pipeline stages -------------------------------------------------------
+    norm_text: str | None = None
+    lang: str | None = None
+    lang_conf: float | None = None
+    lang_detector: str | None = None
+    content_hash: str | None = None
+    signature: tuple[int, ...] = ()
+    duplicate_of: str | None = None
+    matches: tuple[Match, ...] = ()
+    topics: tuple[str, ...] = ()
+    severity: Severity | None = None
+    places: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``platform:platform_id``: the natural key, as used in logs and ``duplicate_of``."""
+        return f"{self.platform}:{self.platform_id}"
+
+    @property
+    def display_text(self) -> str:
+        return self.text
+
+    def with_(self, **changes: object) -> Post:
+        """Return a copy with ``changes`` applied (stages never mutate a Post)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """Inverse of :attr:`Post.key`."""
+    platform, _, platform_id = key.partition(":")
+    return platform, platform_id
