@@ -121,7 +121,7 @@ def fold_term(term: str, keep_case: bool = False) -> str:
 class Folded:
     """The matching copy of ``original`` and the map from its offsets back to the original."""
 
-    __slots__ = ("_cuts", "_ends", "_odd", "_pre", "_starts", "original", "text")
+    __slots__ = ("_cuts", "_odd", "_odds", "_pre", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -129,17 +129,18 @@ class Folded:
         self._odd = FOLD.odd_pattern().search(original) is not None
         self.text = _RUNS.sub(" ", self._pre)
         self._cuts: tuple[list[int], list[int]] | None = None
-        self._starts: list[int] = []
-        self._ends: list[int] = []
+        self._odds: tuple[list[int], list[int], list[int], list[int]] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` of the folded ``text[start:end]`` (``end > start``)."""
         first, last = self._pre_index(start), self._pre_index(end - 1)
         if not self._odd:
             return first, last + 1
-        if not self._starts:
-            self._map_odd()
-        return self._starts[first], self._ends[last]
+        stop = self._source(last)[1]
+        while stop < len(self.original) and not FOLD[ord(self.original[stop])] \
+                and unicodedata.category(self.original[stop]).startswith("M"):
+            stop += 1  # a combining mark belongs to the letter before it
+        return self._source(first)[0], stop
 
     def evasion(self, start: int, end: int) -> bool:
         """True when the original span hid invisible characters or compatibility lookalikes."""
@@ -148,21 +149,41 @@ class Folded:
         return hidden or not unicodedata.is_normalized("NFKC", span)
 
     def _pre_index(self, index: int) -> int:
+        """Folded index → index before space runs were collapsed."""
         if self._cuts is None:
             self._cuts = _run_cuts(self._pre)
         cuts, totals = self._cuts
         k = bisect.bisect_right(cuts, index)
         return index + (totals[k - 1] if k else 0)
 
-    def _map_odd(self) -> None:
-        starts, ends = self._starts, self._ends
-        for i, ch in enumerate(self.original):
-            piece = FOLD[ord(ch)]
-            if piece:
-                starts.extend([i] * len(piece))
-                ends.extend([i + 1] * len(piece))
-            elif ends and unicodedata.category(ch).startswith("M"):
-                ends[-1] = i + 1  # a combining mark belongs to the letter before it
+    def _source(self, index: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of the character that produced uncollapsed ``index``."""
+        if self._odds is None:
+            self._odds = _odd_chars(self.original)
+        pres, origins, widths, shifts = self._odds
+        k = bisect.bisect_right(pres, index) - 1
+        if k >= 0 and index < pres[k] + widths[k]:
+            return origins[k], origins[k] + 1  # one of several characters from one original
+        source = index - (shifts[k] if k >= 0 else 0)
+        return source, source + 1
+
+
+def _odd_chars(original: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    """For characters not folded 1:1: folded position, original position, folded width, and
+    the total shift (folded minus original) after each."""
+    pres: list[int] = []
+    origins: list[int] = []
+    widths: list[int] = []
+    shifts: list[int] = []
+    shift = 0
+    for odd in FOLD.odd_pattern().finditer(original):
+        width = len(FOLD[ord(odd.group())])
+        pres.append(odd.start() + shift)
+        origins.append(odd.start())
+        widths.append(width)
+        shift += width - 1
+        shifts.append(shift)
+    return pres, origins, widths, shifts
 
 
 def _run_cuts(pre: str) -> tuple[list[int], list[int]]:

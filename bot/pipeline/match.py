@@ -152,4 +152,6 @@ def current_matcher(context: Context) -> Matcher:
 def match(post: Post, context: Context) -> Post:
     """Set ``matches``, ``topics`` and ``severity``; never drops a post."""
     result = current_matcher(context).classify(post.text)
+    if not result.topics and not (post.matches or post.topics or post.severity):
+        return post  # nothing to change: skip the copy (most posts)
     return post.with_(matches=result.matches, topics=result.topics, severity=result.severity)
