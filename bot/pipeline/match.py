@@ -67,6 +67,7 @@ class Matcher:
     def __init__(self, watchlist: Watchlist) -> None:
         self.watchlist = watchlist
         self.topics = {topic.name: topic for topic in watchlist.topics}
+        self._order = {name: index for index, name in enumerate(self.topics)}
         keys = automaton_keys(watchlist)
         self._automaton: Any = ahocorasick.Automaton()
         for key, rules in keys.items():
@@ -91,12 +92,13 @@ class Matcher:
         return sorted(found.values(), key=lambda h: (h.start, h.end, h.topic, h.term.text))
 
     def verdicts(self, text: str) -> list[Verdict]:
-        """One verdict per topic that had any hit, in watchlist order."""
+        """One verdict per topic one of whose ``terms`` hit, in watchlist order."""
         by_topic: dict[str, list[Hit]] = defaultdict(list)
         for hit in self.scan(text):
             by_topic[hit.topic].append(hit)
-        return [judge(topic, tuple(by_topic[topic.name]))
-                for topic in self.watchlist.topics if topic.name in by_topic]
+        hit_topics = sorted(by_topic, key=self._order.__getitem__)
+        return [judge(self.topics[name], tuple(by_topic[name])) for name in hit_topics
+                if any(hit.role == "terms" for hit in by_topic[name])]
 
     def classify(self, text: str) -> Classified:
         """The matches (term hits of fired topics), sorted topic names and severity."""
@@ -128,8 +130,6 @@ def automaton_keys(watchlist: Watchlist) -> dict[str, list[Rule]]:
 
 def judge(topic: Topic, hits: tuple[Hit, ...]) -> Verdict:
     roles = {role: [h for h in hits if h.role == role] for role in ROLES}
-    if not roles["terms"]:
-        return Verdict(topic, False, "no term matched (only require/exclude terms)", hits)
     if roles["exclude"]:
         first = roles["exclude"][0]
         return Verdict(topic, False, f"excluded by '{first.term.text}' at {first.start}-{first.end}", hits)
