@@ -25,10 +25,10 @@ def lint_topic(topic: Topic) -> list[Problem]:
     for role in ("terms", "require", "exclude"):
         seen: dict[tuple[str, bool, bool], Term] = {}
         for term in topic.role(role):
-            problems += check_term(term)
-            problems += _over_match(topic, role, term)
+            errors = check_term(term)
+            problems += errors or _over_match(topic, role, term)
             key = (fold_term(term.text, term.case_sensitive), term.case_sensitive, term.prefix)
-            if key in seen:
+            if key in seen and not errors:
                 line = seen[key].mark.line
                 problems.append(_warn(term, f"'{term.text}' repeats a term of line {line} in '{role}'"))
             seen.setdefault(key, term)

@@ -65,9 +65,11 @@ def load_directory(directory: str | Path) -> tuple[Watchlist, tuple[Problem, ...
 
 def check_file(path: Path, shown: str) -> tuple[list[Topic], list[Account], list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [], [Problem(Mark(shown, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        return [], [], [Problem(_byte_mark(shown, data, exc.start), f"not UTF-8 text ({exc.reason}); "
+                                                                      "save the file as UTF-8")]
     except OSError as exc:
         return [], [], [Problem(Mark(shown, 0, 0), f"cannot read: {exc.strerror}")]
     root, problems = compose(shown, text)
@@ -78,6 +80,11 @@ def check_file(path: Path, shown: str) -> tuple[list[Topic], list[Account], list
     for topic in topics:
         problems += lint_topic(topic)
     return topics, accounts, problems + reader.problems
+
+
+def _byte_mark(shown: str, data: bytes, offset: int) -> Mark:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return Mark(shown, data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def _duplicate_topics(topics: list[Topic]) -> list[Problem]:
