@@ -63,7 +63,8 @@ def _topic(reader: Reader, name: str, key_node: yaml.Node, node: yaml.Node) -> T
         elif key == "severity":
             fields[key] = _severity(reader, value)
     topic = Topic(name=name, mark=reader.mark(key_node), **fields)  # type: ignore[arg-type]
-    _check_roles(reader, topic, key_node)
+    if "terms" not in fields:  # given but invalid terms were reported already
+        _no_terms(reader, topic, key_node)
     return topic
 
 
@@ -74,9 +75,7 @@ def _severity(reader: Reader, node: yaml.Node) -> str:
     return value if value in SEVERITIES else "routine"
 
 
-def _check_roles(reader: Reader, topic: Topic, key_node: yaml.Node) -> None:
-    if topic.terms:
-        return
+def _no_terms(reader: Reader, topic: Topic, key_node: yaml.Node) -> None:
     reader.report(key_node, f"topic '{topic.name}' has no terms, so it can never match")
     for role in ("require", "exclude"):
         if topic.role(role):
