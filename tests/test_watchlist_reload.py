@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.errors import WatchlistError
 from bot.models import Post
 from bot.pipeline.base import Context, Pipeline
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
-from bot.watchlist.reload import Loaded, WatchlistHolder
-from bot.watchlist.schema import WatchlistError
+from bot.watchlist.reload import Loaded, Rejected, WatchlistHolder
 from tests.watchlist_util import write
 
 GOOD = "topics:\n  wagner:\n    terms: [Wagner]\n"
@@ -37,7 +37,7 @@ async def test_broken_edit_keeps_last_good_watchlist_matching_in_a_running_pipel
     pipeline = Pipeline([normalise, match], Context(extras={"watchlist": holder}))
     invalid, reloaded, stop = asyncio.Event(), asyncio.Event(), asyncio.Event()
     reported = []
-    holder.on_invalid.append(lambda problems: (reported.extend(problems), invalid.set()))
+    holder.on_invalid.append(lambda rejected: (reported.extend(rejected.problems), invalid.set()))
     holder.on_reloaded.append(lambda loaded: reloaded.set())
     seen: list[tuple[str, ...]] = []
 
@@ -90,9 +90,9 @@ def test_rejected_change_is_reported_once_and_a_new_file_is_picked_up(tmp_path):
     calls = []
     holder.on_invalid.append(calls.append)
     write(tmp_path, "bad.yaml", "topics:\n  wagner:\n    terms: [Wagner]\n")  # same topic in two files
-    assert isinstance(holder.check_now(), WatchlistError)
+    assert isinstance(holder.check_now(), Rejected)
     assert holder.check_now() is None
-    assert [str(p) for p in calls[0]] == [
+    assert [str(p) for p in calls[0].problems] == [
         f"{tmp_path}/w.yaml:2:3: topic 'wagner' is already defined at {tmp_path}/bad.yaml:2:3"]
     (tmp_path / "bad.yaml").unlink()
     write(tmp_path, "more.yaml", "topics:\n  barkhane:\n    terms: [Barkhane]\n")
@@ -109,7 +109,7 @@ def test_removed_directory_keeps_the_last_good_watchlist(tmp_path):
     (directory / "w.yaml").unlink()
     directory.rmdir()
     outcome = holder.check_now()
-    assert isinstance(outcome, WatchlistError) and str(outcome) == f"{directory}: not a directory"
+    assert isinstance(outcome, Rejected) and str(outcome) == f"{directory}: not a directory"
     assert holder.matcher.classify("Wagner").topics == ("wagner",)
 
 
@@ -133,4 +133,8 @@ def test_invalid_watchlist_at_startup_raises_with_every_problem(tmp_path):
     write(tmp_path, "w.yaml", "topics:\n  t:\n    terms: [off, NO]\n")
     with pytest.raises(WatchlistError) as caught:
         WatchlistHolder(tmp_path)
-    assert [p.mark.column for p in caught.value.problems] == [13, 18]
+    assert caught.value.problems == [
+        f"{tmp_path}/w.yaml:3:13: a term must be text, but YAML 1.1 reads off as a boolean (False); "
+        "quote it: \"off\"",
+        f"{tmp_path}/w.yaml:3:18: a term must be text, but YAML 1.1 reads NO as a boolean (False); "
+        "quote it: \"NO\""]

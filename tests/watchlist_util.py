@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from bot.pipeline.match import Matcher
 from bot.watchlist.reload import build
+from tests.conftest import SAHELWATCH, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "bot.cli.standalone"]  # the spine's `sahelwatch` once it is wired
 
 
 def write(directory: Path, name: str, yaml_text: str) -> Path:
@@ -39,6 +37,6 @@ def spans(m: Matcher, text: str) -> list[str]:
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
             ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([*CLI, *args], cwd=cwd or ROOT, input=stdin, capture_output=True, text=True,
+    env = cli_env(PYTHONPATH=str(ROOT))  # this checkout, whatever the current directory
+    return subprocess.run([*SAHELWATCH, *args], cwd=cwd or ROOT, input=stdin, capture_output=True, text=True,
                           env=env, timeout=60, check=False)

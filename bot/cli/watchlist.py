@@ -1,7 +1,7 @@
 """``sahelwatch watchlist check`` and ``sahelwatch watchlist explain``.
 
-Problems are printed as ``file:line:column: problem``; the library raises, only the CLI turns
-errors into messages and exit codes.
+Problems are printed as ``file:line:column: problem``. Invalid watchlists given to ``explain``
+(or ``analyze``) raise :class:`~bot.errors.WatchlistError`, which ``main`` prints (exit 2).
 """
 
 from __future__ import annotations
@@ -10,29 +10,27 @@ from pathlib import Path
 
 import click
 
+from bot.cli import main
+from bot.cli.common import load_settings
 from bot.pipeline.match import Hit, Matcher
+from bot.runtime import watchlists_dir
 from bot.text import Folded
 from bot.watchlist.load import check_directory
-from bot.watchlist.reload import Loaded, build
-from bot.watchlist.schema import Checked, WatchlistError
+from bot.watchlist.reload import build
+from bot.watchlist.schema import Checked
 
 WATCHLISTS_OPTION = click.option(
-    "--watchlists", "directory", default="watchlists", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="Directory of watchlist YAML files.",
+    "--watchlists", "directory", type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of watchlist YAML files (default: SAHELWATCH_WATCHLISTS, else the shipped ones).",
 )
 
 
-def load_or_exit(directory: Path) -> Loaded:
-    """The compiled watchlist; on errors print them to stderr and exit with status 2."""
-    try:
-        return build(directory)
-    except WatchlistError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(2) from exc
+def resolve(directory: Path | None) -> Path:
+    """The directory given, else the one ``run`` would use."""
+    return directory if directory is not None else watchlists_dir(load_settings())
 
 
-@click.group("watchlist")
+@main.group("watchlist")
 def watchlist() -> None:
     """Check watchlist files and explain what they match.
 
@@ -44,9 +42,9 @@ def watchlist() -> None:
 
 
 @watchlist.command("check")
-@click.argument("directory", default="watchlists", type=click.Path(path_type=Path))
-def check(directory: Path) -> None:
-    """Check every watchlist file in DIRECTORY (default: watchlists).
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def check(directory: Path | None) -> None:
+    """Check every watchlist file in DIRECTORY (default: the one `run` uses).
 
     Prints one 'file:line:column: problem' line per error or warning, then a summary.
     Exits 1 when there are errors, 0 when the watchlists are valid (warnings allowed).
@@ -55,7 +53,7 @@ def check(directory: Path) -> None:
     Example:
       sahelwatch watchlist check watchlists/
     """
-    checked = check_directory(directory)
+    checked = check_directory(resolve(directory))
     for problem in checked.problems:
         click.echo(str(problem))
     click.echo(summary(checked))
@@ -76,14 +74,14 @@ def summary(checked: Checked) -> str:
 @watchlist.command("explain")
 @WATCHLISTS_OPTION
 @click.argument("text")
-def explain(directory: Path, text: str) -> None:
+def explain(directory: Path | None, text: str) -> None:
     """Show which terms hit TEXT, in which topics, and why a topic did not fire.
 
     \b
     Example:
       sahelwatch watchlist explain "Wagner soldiers ambushed near Ménaka"
     """
-    for line in explain_lines(load_or_exit(directory).matcher, text):
+    for line in explain_lines(build(resolve(directory)).matcher, text):
         click.echo(line)
 
 

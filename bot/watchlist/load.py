@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from bot.errors import WatchlistError
 from bot.watchlist.lint import lint_topic
 from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.parse import parse_file
-from bot.watchlist.schema import Account, Checked, Mark, Problem, Topic, Watchlist, WatchlistError
+from bot.watchlist.schema import Account, Checked, Mark, Problem, Topic, Watchlist
 
 NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml"})
 SUFFIXES = (".yaml", ".yml")
@@ -59,7 +60,7 @@ def load_directory(directory: str | Path) -> tuple[Watchlist, tuple[Problem, ...
     """The checked watchlist and its warnings; raises :class:`WatchlistError` on any error."""
     checked = check_directory(directory)
     if checked.watchlist is None:
-        raise WatchlistError(checked.errors)
+        raise WatchlistError([str(p) for p in checked.errors])
     return checked.watchlist, checked.warnings
 
 

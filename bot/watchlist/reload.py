@@ -7,8 +7,8 @@ assignment, so a post in flight finishes with the matcher it started with. An in
 is logged as ``file:line:column: problem`` lines and the old watchlist keeps running.
 
 Subscribers: ``on_reloaded`` (X rule sync, Telegram routing) get the new :class:`Loaded`;
-``on_invalid`` (admin chat) get the problems. Callbacks are plain functions called on the
-event loop (from :meth:`watch`) or the caller's thread (from :meth:`check_now`); schedule
+``on_invalid`` (admin chat) get a :class:`Rejected`. Callbacks are plain functions called on
+the event loop (from :meth:`watch`) or the caller's thread (from :meth:`check_now`); schedule
 async work with ``asyncio.get_running_loop().create_task``.
 """
 
@@ -21,10 +21,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from bot.errors import WatchlistError
 from bot.pipeline.match import Matcher
-from bot.watchlist.load import load_directory, watchlist_files
-from bot.watchlist.schema import Problem, Watchlist, WatchlistError
+from bot.watchlist.load import check_directory, watchlist_files
+from bot.watchlist.schema import Problem, Watchlist
 
 log = logging.getLogger(__name__)
 Snapshot = tuple[tuple[str, int, int, int], ...]
@@ -37,10 +39,30 @@ class Loaded:
     warnings: tuple[Problem, ...] = ()
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """An invalid change: its errors, each printing as ``file:line:column: problem``."""
+
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def attempt(directory: str | Path) -> Loaded | Rejected:
+    """Load, check and compile a directory."""
+    checked = check_directory(directory)
+    if checked.watchlist is None:
+        return Rejected(checked.errors)
+    return Loaded(checked.watchlist, Matcher(checked.watchlist), checked.warnings)
+
+
 def build(directory: str | Path) -> Loaded:
-    """Load, check and compile a directory; raises :class:`WatchlistError`."""
-    watchlist, warnings = load_directory(directory)
-    return Loaded(watchlist, Matcher(watchlist), warnings)
+    """Like :func:`attempt`, but raises :class:`~bot.errors.WatchlistError` on errors."""
+    outcome = attempt(directory)
+    if isinstance(outcome, Rejected):
+        raise WatchlistError([str(p) for p in outcome.problems])
+    return outcome
 
 
 def snapshot(directory: str | Path) -> Snapshot:
@@ -64,8 +86,8 @@ class WatchlistHolder:
         self._current = build(directory)  # no last good one yet: errors go to the caller
         self._pending: tuple[Snapshot, float] | None = None
         self.errors: tuple[Problem, ...] = ()
-        self.on_reloaded: list[Callable[[Loaded], object]] = []
-        self.on_invalid: list[Callable[[tuple[Problem, ...]], object]] = []
+        self.on_reloaded: list[Callable[[Loaded], Any]] = []
+        self.on_invalid: list[Callable[[Rejected], Any]] = []
         _log_warnings(self._current)
 
     @property
@@ -90,12 +112,12 @@ class WatchlistHolder:
             self._pending = (state, now)
         return state if now - self._pending[1] >= self.debounce else None
 
-    def check_now(self) -> Loaded | WatchlistError | None:
+    def check_now(self) -> Loaded | Rejected | None:
         """One poll: reload if due. Returns the new Loaded, the rejection, or None."""
         state = self.due()
         if state is None:
             return None
-        outcome = self._attempt()
+        outcome = attempt(self.directory)
         self._apply(state, outcome)
         return outcome
 
@@ -104,25 +126,21 @@ class WatchlistHolder:
         while not stop.is_set():
             state = self.due()
             if state is not None:
-                self._apply(state, await asyncio.to_thread(self._attempt))
+                self._apply(state, await asyncio.to_thread(attempt, self.directory))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
 
-    def _attempt(self) -> Loaded | WatchlistError:
-        try:
-            return build(self.directory)
-        except WatchlistError as exc:
-            return exc
-
-    def _apply(self, state: Snapshot, outcome: Loaded | WatchlistError) -> None:
+    def _apply(self, state: Snapshot, outcome: Loaded | Rejected) -> None:
         self._seen, self._pending = state, None
-        if isinstance(outcome, WatchlistError):
+        if isinstance(outcome, Rejected):
             self.errors = outcome.problems
-            log.error("watchlist change rejected, the last good watchlist stays active:\n%s", outcome)
-            _notify(self.on_invalid, outcome.problems)
+            log.error("watchlist change rejected, the last good watchlist stays active:\n%s", outcome,
+                      extra={"errors": len(outcome.problems)})
+            _notify(self.on_invalid, outcome)
             return
         self._current, self.errors = outcome, ()
-        log.info("watchlist reloaded topics=%d terms=%d", len(outcome.watchlist.topics), outcome.matcher.size)
+        log.info("watchlist reloaded", extra={"topics": len(outcome.watchlist.topics),
+                                              "forms": outcome.matcher.size})
         _log_warnings(outcome)
         _notify(self.on_reloaded, outcome)
 
@@ -132,9 +150,9 @@ def _log_warnings(loaded: Loaded) -> None:
         log.warning("%s", warning)
 
 
-def _notify(callbacks: list[Callable[[object], object]], value: object) -> None:
+def _notify(callbacks: list[Callable[[Any], Any]], value: object) -> None:
     for callback in callbacks:
         try:
             callback(value)
         except Exception:  # a failing subscriber must not stop the others or the watcher
-            log.exception("watchlist subscriber failed callback=%r", callback)
+            log.exception("watchlist subscriber failed", extra={"callback": repr(callback)})

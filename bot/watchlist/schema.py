@@ -112,11 +112,3 @@ class Checked:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.level == "warning")
-
-
-class WatchlistError(ValueError):
-    """Raised when a watchlist directory has errors; ``problems`` lists them all."""
-
-    def __init__(self, problems: tuple[Problem, ...]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
