@@ -15,13 +15,15 @@ import yaml
 from bot.watchlist.schema import Level, Mark, Problem
 
 TAG = "tag:yaml.org,2002:"
+# libyaml's parser when PyYAML was built with it (same resolver and marks, ~5x faster reloads)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KINDS = {"bool": "a boolean", "int": "a number", "float": "a number", "timestamp": "a date"}
 
 
 def compose(file: str, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The node tree of one YAML document, or a problem with the parser's position."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), []
+        return yaml.compose(text, Loader=LOADER), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
