@@ -38,6 +38,14 @@ class Settings:
     telegram: str = _setting(
         "SAHELWATCH_TELEGRAM", "auto", "Telegram delivery: auto (on with a token and channels.yaml), on, off"
     )
+    x_mode: str = _setting("SAHELWATCH_X_MODE", "stream", "X collection: stream, or poll (plans without stream access)")
+    x_max_rules: int = _setting("SAHELWATCH_X_MAX_RULES", 1000, "filtered-stream rules the X plan allows")
+    x_rule_length: int = _setting("SAHELWATCH_X_RULE_LENGTH", 1024, "characters per stream rule on the X plan")
+    x_query_length: int = _setting("SAHELWATCH_X_QUERY_LENGTH", 512, "characters per recent-search query")
+    x_poll_seconds: float = _setting("SAHELWATCH_X_POLL_SECONDS", 300.0, "seconds between polls in poll mode")
+    x_stall_seconds: float = _setting(
+        "SAHELWATCH_X_STALL_SECONDS", 90.0, "reconnect an X stream silent (no keep-alive) this long"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
@@ -54,6 +62,8 @@ class Settings:
         for name in ("x", "telegram"):
             if getattr(self, name) not in SWITCHES:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
+        if self.x_mode not in ("stream", "poll"):
+            raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
         if self.x == "on" and not self.x_bearer_token:
             raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
         if self.telegram == "on" and not self.telegram_bot_token:

@@ -13,12 +13,20 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-_ids = itertools.count(1_900_000_000_000_000_001)
+TWITTER_EPOCH_MS = 1_288_834_974_657
+_sequence = itertools.count()
+
+
+def snowflake(when: datetime | None = None) -> str:
+    """A Post id the way X makes them: milliseconds since X's epoch << 22, plus a sequence."""
+    when = when or datetime.now(UTC)
+    millis = int(when.timestamp() * 1000) - TWITTER_EPOCH_MS
+    return str((millis << 22) + next(_sequence) % (1 << 22))
 
 
 def next_id() -> str:
-    """A fresh snowflake-like Post id, increasing within a test run."""
-    return str(next(_ids))
+    """A fresh Post id for "now", increasing within a test run."""
+    return snowflake()
 
 
 def x_time(when: datetime | None = None) -> str:
@@ -99,12 +107,13 @@ def tweet(
     **extra: Any,
 ) -> JSON:
     """A Post. ``refs`` are ``(type, id)`` with type ``retweeted``/``quoted``/``replied_to``."""
-    post_id = tweet_id or next_id()
+    when = datetime.fromisoformat(created_at.replace("Z", "+00:00")) if created_at else datetime.now(UTC)
+    post_id = tweet_id or snowflake(when)
     item: JSON = {
         "id": post_id,
         "text": text,
         "author_id": author_id,
-        "created_at": created_at or x_time(),
+        "created_at": x_time(when),
         "lang": lang,
         "conversation_id": post_id,
         "edit_history_tweet_ids": [post_id],

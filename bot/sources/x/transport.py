@@ -45,9 +45,7 @@ class RefusingAdapter(HTTPAdapter):
     """Fails every request it receives: mounted where no traffic may go (e.g. in tests)."""
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        raise requests.ConnectionError(
-            f"refused: {request.method} {urlsplit(request.url or '').netloc} is not routed"
-        )
+        raise requests.ConnectionError(f"refused: {request.method} {urlsplit(request.url or '').netloc} is not routed")
 
 
 def _is_loopback(url: str) -> bool:
