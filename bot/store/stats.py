@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from bot.sources.health import read as read_health
 from bot.store.db import Store
 from bot.store.state import cursors
 
@@ -31,4 +32,10 @@ def collect_stats(store: Store) -> dict[str, object]:
         "platforms": _count_by(store, "SELECT platform k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
         "outbox": _count_by(store, "SELECT state k, count(*) n FROM outbox GROUP BY 1"),
         "cursors": cursors(store),
+        "sources": {name: _health_line(h) for name, h in read_health(store).items()},
     }
+
+
+def _health_line(health: dict[str, object]) -> str:
+    keys = ("connected", "items", "reconnects", "errors", "last_item_at", "last_activity_at", "last_error")
+    return ", ".join(f"{k}={health.get(k)}" for k in keys)
