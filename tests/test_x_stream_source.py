@@ -243,3 +243,14 @@ async def quiet(clock, rounds: int = 40) -> None:
         if clock.waiting:
             clock.advance_to_next()
         await asyncio.sleep(0.005)
+
+
+async def test_a_refused_token_stops_the_collector_with_one_clear_error(fake_x, posts, holder, store, caplog):
+    clock = ManualClock()
+    source = XSource(options(fake_x, token="not-the-token"), lambda: holder.watchlist, store=store, clock=clock)
+    run = AppRun(store, holder, source).start()
+    await drive(clock, lambda: "X refused the bearer token (401); X collector stopped" in caplog.text)
+    await quiet(clock)
+    await run.finish()
+    assert fake_x.stream.attempts == 0
+    assert [r.status for r in fake_x.requests] == [401, 401]  # user lookup, then the rules: no retry loop

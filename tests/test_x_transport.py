@@ -9,11 +9,11 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from bot.sources.x.transport import RewriteAdapter, quiet_tweepy_logging, route_session
-from tests.fakes.x_clients import stream_for
+from bot.sources.x.transport import RewriteAdapter, TimeoutAdapter, quiet_tweepy_logging, route_session
+from tests.fakes.x_clients import stream_for, wait_until
 from tests.fakes.x_payloads import user
 from tests.fakes.x_server import fake_x_fixture
-from tests.fakes.x_stream import Close
+from tests.fakes.x_stream import Close, Stall
 
 fake_x = fake_x_fixture()
 
@@ -72,3 +72,21 @@ def test_tweepy_debug_logs_would_show_the_token_and_are_silenced(fake_x, caplog)
     client.get_user(username="sahel_news")
     assert logging.getLogger("tweepy").getEffectiveLevel() >= logging.INFO
     assert fake_x.token not in caplog.text
+
+
+def test_rest_calls_get_a_default_timeout_and_explicit_ones_are_kept(fake_x):
+    fake_x.rules.add("Gao", tag="t")
+    fake_x.stream.script([Stall()], [Stall()])
+    session = requests.Session()
+    route_session(session, fake_x.base_url, timeout=0.2)
+    headers = {"Authorization": f"Bearer {fake_x.token}"}
+    with pytest.raises(requests.RequestException, match="timed out"):
+        session.get("https://api.twitter.com/2/tweets/search/stream", headers=headers)  # a body that never ends
+    assert wait_until(lambda: fake_x.stream.open_count == 0)
+    with session.get("https://api.twitter.com/2/tweets/search/stream", headers=headers, stream=True,
+                     timeout=30) as kept:
+        assert kept.status_code == 200  # headers came; tweepy's own stream timeout is left alone
+    default = requests.Session()
+    assert route_session(default, "https://api.twitter.com", timeout=5) is True
+    adapter = default.get_adapter("https://api.twitter.com/2/users")
+    assert isinstance(adapter, TimeoutAdapter) and not isinstance(adapter, RewriteAdapter)

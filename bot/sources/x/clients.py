@@ -11,6 +11,7 @@ import tweepy
 
 from bot.sources.x.transport import quiet_tweepy_logging, route_session
 
+REST_TIMEOUT = 30.0  # seconds; tweepy sets none for REST calls
 # The fields SahelWatch asks for (reference §2): author, media, references, long text, language.
 EXPANSIONS = [
     "author_id",
@@ -45,7 +46,7 @@ FIELDS = {
 def rest_client(token: str, base_url: str) -> tweepy.Client:
     quiet_tweepy_logging()
     client = tweepy.Client(token, return_type=requests.Response, wait_on_rate_limit=False)
-    route_session(client.session, base_url)
+    route_session(client.session, base_url, timeout=REST_TIMEOUT)
     return client
 
 
@@ -53,5 +54,5 @@ def rules_client(token: str, base_url: str) -> tweepy.StreamingClient:
     """A StreamingClient used only for the rules endpoints."""
     quiet_tweepy_logging()
     client = tweepy.StreamingClient(token)
-    route_session(client.session, base_url)
+    route_session(client.session, base_url, timeout=REST_TIMEOUT)
     return client

@@ -107,6 +107,9 @@ class RuleKeeper:
             if need_sync:
                 try:
                     await self.sync()
+                except tweepy.Unauthorized:
+                    log.error("X refused the bearer token (401); X collector stopped")
+                    return False
                 except (tweepy.TweepyException, OSError) as exc:
                     delay = backoff.next("rate" if isinstance(exc, tweepy.TooManyRequests) else "http")
                     log.warning("x rule sync failed; retrying", extra={"error": repr(exc)[:300], "delay_s": delay})

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from bot.models import Post
 from bot.sources.base import Collected
 from bot.sources.x.backfill import Backfill, GapMark
-from bot.sources.x.backoff import Backoff
+from bot.sources.x.backoff import Backoff, Kind
 from bot.sources.x.clients import FIELDS
 from bot.sources.x.clock import pause
 from bot.sources.x.connection import Connection, Ending
@@ -30,6 +30,7 @@ from bot.sources.x.search import id_at
 from bot.sources.x.shared import Shared
 
 log = logging.getLogger(__name__)
+RETRY_KINDS: dict[str, Kind] = {"closed": "closed", "network": "network", "rate": "rate"}
 __all__ = ["StreamForbidden", "XStreamSource"]
 
 
@@ -146,7 +147,7 @@ class XStreamSource:
             log.error("x stream has no rules (409); waiting for a watchlist change", extra={"source": self.name})
             self.keeper.invalidate()
             return await self.keeper.wait_for_change(stop)
-        delay = self.backoff.next("http" if ending.kind == "http" else ending.kind)  # type: ignore[arg-type]
+        delay = self.backoff.next(RETRY_KINDS.get(ending.kind, "http"))
         self.health.reconnects += 1
         log.info(
             "x stream reconnecting",

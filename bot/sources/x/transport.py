@@ -25,11 +25,25 @@ TWEEPY_HOST = "https://api.twitter.com"
 DEFAULT_BASE_URL = TWEEPY_HOST
 
 
-class RewriteAdapter(HTTPAdapter):
+class TimeoutAdapter(HTTPAdapter):
+    """Gives requests sent without a timeout this one (tweepy's REST calls set none: a dead
+    connection would hang a thread forever). The stream sets its own 21 s, which is kept."""
+
+    def __init__(self, timeout: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if kwargs.get("timeout") is None and self.timeout is not None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
+
+
+class RewriteAdapter(TimeoutAdapter):
     """Sends requests for ``https://api.twitter.com/…`` to ``<base_url>/…`` instead."""
 
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, base_url: str, timeout: float | None = None, **kwargs: Any) -> None:
+        super().__init__(timeout, **kwargs)
         self.base_url = base_url.rstrip("/")
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -69,18 +83,24 @@ def is_default(base_url: str) -> bool:
     return normalise_base_url(base_url) == DEFAULT_BASE_URL
 
 
-def route_session(session: requests.Session, base_url: str, *, refuse_others: bool = False) -> bool:
-    """Route tweepy's requests on ``session`` to ``base_url``; return False when nothing was needed.
+def route_session(
+    session: requests.Session, base_url: str, *, refuse_others: bool = False, timeout: float | None = None
+) -> bool:
+    """Route tweepy's requests on ``session`` to ``base_url`` (with a default ``timeout``); return
+    False when nothing was mounted (default base URL, no timeout: the session stays as tweepy made it).
 
     ``refuse_others`` also makes every other http(s) request on this session fail (tests use it
     so that a stray call can never reach the real network).
     """
-    if is_default(base_url) and not refuse_others:
-        return False
     if refuse_others:
         session.mount("https://", RefusingAdapter())
         session.mount("http://", RefusingAdapter())
-    session.mount(TWEEPY_HOST + "/", RewriteAdapter(normalise_base_url(base_url)))
+    if refuse_others or not is_default(base_url):
+        session.mount(TWEEPY_HOST + "/", RewriteAdapter(normalise_base_url(base_url), timeout))
+    elif timeout is not None:
+        session.mount(TWEEPY_HOST + "/", TimeoutAdapter(timeout))
+    else:
+        return False
     return True
 
 
