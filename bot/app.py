@@ -4,7 +4,9 @@ Each source runs in its own task and feeds one bounded queue; a single ingest ta
 writer of posts) runs the pipeline and stores each post with its source cursor in one
 transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
 heartbeat) get the same ``stop`` event. On stop, sources stop producing, the ingest task
-drains what is already queued, and background tasks finish their in-flight work.
+drains what is already queued, and background tasks finish their in-flight work. A background
+task that ends with a :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``)
+makes ``run`` raise it once that clean shutdown is done.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.errors import SahelWatchError
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
@@ -80,7 +83,10 @@ class App:
         await asyncio.gather(*producers, return_exceptions=True)
         await queue.put(_DONE)
         await ingest
-        await asyncio.gather(*background, return_exceptions=True)
+        ended = await asyncio.gather(*background, return_exceptions=True)
+        failure = next((e for e in ended if isinstance(e, SahelWatchError)), None)
+        if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
+            raise failure
         return self.summary
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot import watchdog
 from bot.app import App, Sink, Task
 from bot.config import Settings
 from bot.pipeline import build_pipeline
@@ -40,7 +41,7 @@ Component = Callable[[Runtime], None]
 
 def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
-    return []
+    return [watchdog.component]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:
