@@ -54,7 +54,7 @@ def test_stale_heartbeat_fails_with_its_age(tmp_path):
 
 def test_default_max_age_follows_the_heartbeat_interval(tmp_path):
     _store_with_beat(tmp_path / "bot.db", age_s=100)
-    env = cli_env(SAHELWATCH_HEARTBEAT_SECONDS="30")  # 6 beats = 180 s
+    env = cli_env(SAHELWATCH_HEARTBEAT_SECONDS="30")  # 6 beats = 180 s > 100 s
     result = subprocess.run([*SAHELWATCH, "health", "--db", str(tmp_path / "bot.db")], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
