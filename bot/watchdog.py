@@ -16,7 +16,9 @@ Two rules, each with its own limit (0 turns it off):
   than the limit. Quiet is normal for low-volume feeds, so activity is not only items:
   sources call ``health.alive()`` on every keep-alive and every poll, even an empty one, and
   ``health.error()`` on every failed attempt. A source must therefore show a sign of life
-  at least every ``limit / 2`` seconds while it works, including during back-off. On a
+  at least every ``limit / 2`` seconds while it works: a planned wait longer than that (a
+  long back-off, a slow poll interval) calls ``alive()`` as it goes, since the rule is meant
+  for hangs (an await that never returns), not for waits the source chose. On a
   stall the watchdog logs ``source stalled`` (with where the source's task is waiting), sets
   ``stop``, cancels the stalled tasks, lets the app drain and store what it already has,
   and raises :class:`~bot.errors.StalledError` (exit code 3). If that shutdown itself hangs,

@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import tomllib
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bot.config import describe
 from bot.models import Match, Post, utcnow
 from bot.store.db import Store
 from bot.store.posts import save_post
-from tests.conftest import REPO, cli_env
+from tests.conftest import REPO, cli_env, wait_for
 
 DOCKERFILE = REPO / "Dockerfile"
 COMPOSE = REPO / "docker-compose.yml"
@@ -72,15 +71,6 @@ def test_image_runs_sahelwatch_as_a_fixed_non_root_user():
     assert "watchlists/ ./watchlists/" in copied  # beside bot/, where default_watchlists() looks
 
 
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _as_here(argv: list[str]) -> list[str]:
     """The image's argv with `sahelwatch` bound to this checkout's code."""
     assert argv[0] == "sahelwatch"
@@ -101,7 +91,7 @@ def test_image_command_and_healthcheck_outside_docker(tmp_path):
     bot = subprocess.Popen(_as_here(config["command"]), cwd=REPO, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     try:
-        assert _wait_for(lambda: healthcheck().returncode == 0), "the bot never became healthy"
+        assert wait_for(lambda: healthcheck().returncode == 0), "the bot never became healthy"
         assert healthcheck().stdout.startswith("ok: heartbeat")
     finally:
         bot.send_signal(signal.SIGTERM)
@@ -122,11 +112,11 @@ def test_healthcheck_goes_stale_when_the_bot_is_killed(tmp_path):
                               timeout=60)
 
     try:
-        assert _wait_for(lambda: check().returncode == 0)
+        assert wait_for(lambda: check().returncode == 0)
     finally:
         bot.kill()  # no clean stop mark: only the heartbeat's age can tell
         bot.wait(10)
-    assert _wait_for(lambda: check().returncode == 1)
+    assert wait_for(lambda: check().returncode == 1)
     assert check().stderr.startswith("stale heartbeat: last tick")
 
 
