@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot import watchdog
 from bot.app import App, Sink, Task
 from bot.config import Settings
 from bot.pipeline import build_pipeline
@@ -41,7 +40,10 @@ Component = Callable[[Runtime], None]
 
 def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
-    return [watchdog.component]
+    from bot import watchdog
+    from bot.watchlist.component import watchlist_component
+
+    return [watchlist_component, watchdog.component]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:
