@@ -84,6 +84,9 @@ class App:
         await queue.put(_DONE)
         await ingest
         ended = await asyncio.gather(*background, return_exceptions=True)
+        for task, result in zip(background, ended, strict=True):
+            if isinstance(result, Exception) and not isinstance(result, SahelWatchError):
+                log.error("background task failed", extra={"task": task.get_name(), "error": repr(result)})
         failure = next((e for e in ended if isinstance(e, SahelWatchError)), None)
         if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
             raise failure

@@ -119,11 +119,9 @@ def _read(f: dataclasses.Field, env: Mapping[str, str]) -> Any:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
 
 
-def _read_secret_file(var: str, path: str) -> str:
+def _read_secret_file(var: str, path: str) -> str | None:
     try:
         value = Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"{var} names a file that cannot be read ({exc.strerror})") from exc
-    if not value:
-        raise ConfigError(f"{var} names an empty file")
-    return value
+    return value or None  # an empty secret file means "not configured" (compose always mounts it)
