@@ -74,6 +74,8 @@ class App:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
         producers = [asyncio.create_task(self._produce(s, queue, stop), name=s.name) for s in self.sources]
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
+        for task in background:
+            task.add_done_callback(_report_failure)
         ingest = asyncio.create_task(self._ingest(queue), name="ingest")
         if until_sources_done:
             await asyncio.gather(*producers)
@@ -84,9 +86,6 @@ class App:
         await queue.put(_DONE)
         await ingest
         ended = await asyncio.gather(*background, return_exceptions=True)
-        for task, result in zip(background, ended, strict=True):
-            if isinstance(result, Exception) and not isinstance(result, SahelWatchError):
-                log.error("background task failed", extra={"task": task.get_name(), "error": repr(result)})
         failure = next((e for e in ended if isinstance(e, SahelWatchError)), None)
         if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
             raise failure
@@ -126,3 +125,9 @@ class App:
         for sink in self.sinks:
             sink.emit(post, saved)
         return post
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """Log a background task the moment it dies (not only at shutdown)."""
+    if not task.cancelled() and (exc := task.exception()) and not isinstance(exc, SahelWatchError):
+        log.error("background task failed", extra={"task": task.get_name(), "error": repr(exc)}, exc_info=exc)
