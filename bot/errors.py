@@ -1,0 +1,27 @@
+"""SahelWatch's exceptions. The CLI turns them into one-line messages; nothing else does.
+
+    SahelWatchError
+    ├── ConfigError        bad or missing setting / secret (CLI exit 2)
+    ├── WatchlistError     invalid watchlist files; carries file:line problems (exit 2 or 1)
+    └── SourceError        a source cannot start (e.g. its API refuses the credentials)
+"""
+
+
+class SahelWatchError(Exception):
+    """Base of every error SahelWatch raises on purpose."""
+
+
+class ConfigError(SahelWatchError):
+    """A setting is invalid or a component is enabled without its secret."""
+
+
+class WatchlistError(SahelWatchError):
+    """Watchlist files are invalid. ``problems`` holds ``file:line:column: problem`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class SourceError(SahelWatchError):
+    """A source cannot start or run."""
