@@ -40,7 +40,9 @@ Component = Callable[[Runtime], None]
 
 def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
-    return []
+    from bot.alerts.component import telegram_delivery  # imports Runtime from here
+
+    return [telegram_delivery]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.alerts.bot import make_bot
+from bot.alerts.delivery import Delivery
+from bot.alerts.outbox import enqueue_hook
+from bot.alerts.pacing import Pacer
+from bot.alerts.routing import ChannelRule, Routing
 from bot.models import Media
+from bot.store.db import Store
+from bot.store.posts import save_post
 from tests.alerts_support import EN, FR, Bench, bench_fixture, post  # noqa: F401
+from tests.fakes.tg_server import FakeTelegram
 
 PHOTO = "https://pbs.twimg.com/media/a.jpg"
 VIDEO = "https://video.twimg.com/v/1.mp4"
@@ -97,3 +109,32 @@ async def test_a_post_stored_twice_alerts_once(bench: Bench) -> None:
     await bench.drain()
     await bench.drain()
     assert len(bench.fake.messages(EN)) == 1
+
+
+async def test_running_delivery_sends_as_posts_arrive_and_stops_cleanly(tmp_path: Path) -> None:
+    """Real time, the long-running loop: a stored post wakes its sender; stop ends the task."""
+    routing = Routing((ChannelRule(str(EN)),))
+    with FakeTelegram() as fake:
+        fake.add_channel(EN)
+        store = Store(tmp_path / "live.db")
+        store.post_hooks.append(enqueue_hook(lambda: routing))
+        delivery = Delivery(store, make_bot(fake.token, fake.url), lambda: routing,
+                            pacer=Pacer(channel_interval=0.01))
+        stop = asyncio.Event()
+        task = asyncio.create_task(delivery.run(stop))
+        for n in range(3):
+            p = post(n, f"attack {n}")
+            delivery.emit(p, save_post(store, p))
+            await until(lambda n=n: len(fake.texts(EN)) > n)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        assert [t.split("\n")[1] for t in fake.texts(EN)] == ["attack 0", "attack 1", "attack 2"]
+        store.close()
+
+
+async def until(condition: Callable[[], bool], rounds: int = 1000) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not delivered")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ class Call:
     unknown: list[str]
     status: int = 200
     description: str = ""
+    received_at: float = field(default_factory=time.perf_counter)  # for bench/ latency figures
 
 
 @dataclass
