@@ -103,6 +103,14 @@ async def test_a_duplicate_never_realerts_but_updates_the_count(bench: Bench) ->
     assert [r["kind"] for r in bench.outbox()] == ["alert", "similar", "similar"]
 
 
+async def test_a_duplicate_is_new_to_a_channel_that_never_had_the_story(bench: Bench) -> None:
+    bench.store_post(post(1, "attack on Tessit", lang="en"))  # EN only (FR takes French)
+    bench.store_post(post(2, "attaque contre Tessit", lang="fr", duplicate_of="x:1"))
+    await bench.drain()
+    assert [t.split("\n")[1] for t in bench.fake.texts(EN)] == ["attack on Tessit"]
+    assert [t.split("\n")[1] for t in bench.fake.texts(FR)] == ["attaque contre Tessit"]
+
+
 async def test_a_post_stored_twice_alerts_once(bench: Bench) -> None:
     bench.store_post(post(1, "attack"))
     bench.store_post(post(1, "attack"))

@@ -56,22 +56,23 @@ def enqueue_hook(routing: Callable[[], Routing], clock: Clock = utcnow) -> PostH
     def hook(db: sqlite_utils.Database, post: Post, row_id: int) -> None:
         now = clock()
         for rule in routing().channels_for(post):
-            if post.duplicate_of:
-                _enqueue_similar(db, rule.chat_id, post, row_id, now)
+            if post.duplicate_of and _enqueue_similar(db, rule.chat_id, post, row_id, now):
+                continue  # the story was alerted here: never again, only its count changes
             if rule.immediate(post):
-                if not post.duplicate_of:
-                    insert(db, f"alert:{rule.chat_id}:{post.key}", rule.chat_id, "alert", row_id, now)
+                insert(db, f"alert:{rule.chat_id}:{post.key}", rule.chat_id, "alert", row_id, now)
             else:
                 insert(db, f"item:{rule.chat_id}:{post.key}", rule.chat_id, "item", row_id, now, state="held")
 
     return hook
 
 
-def _enqueue_similar(db: sqlite_utils.Database, chat_id: str, post: Post, row_id: int, now: datetime) -> None:
-    """Only when the original was alerted in this channel: its "+N similar" line is refreshed."""
+def _enqueue_similar(db: sqlite_utils.Database, chat_id: str, post: Post, row_id: int, now: datetime) -> bool:
+    """When the original was alerted in this channel, queue a refresh of its "+N similar" line."""
     original = f"alert:{chat_id}:{post.duplicate_of}"
-    if db.execute("SELECT 1 FROM outbox WHERE alert_key = ?", (original,)).fetchone():
-        insert(db, f"similar:{chat_id}:{post.key}", chat_id, "similar", row_id, now, {"original": original})
+    if not db.execute("SELECT 1 FROM outbox WHERE alert_key = ?", (original,)).fetchone():
+        return False
+    insert(db, f"similar:{chat_id}:{post.key}", chat_id, "similar", row_id, now, {"original": original})
+    return True
 
 
 def claim_next(store: Store, channel: str, now: datetime | None = None) -> OutboxRow | None:
