@@ -40,9 +40,10 @@ Component = Callable[[Runtime], None]
 
 def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
-    from bot.alerts.component import telegram_delivery  # imports Runtime from here
+    from bot.alerts.component import telegram_delivery  # both import Runtime from here
+    from bot.watchlist.component import watchlist_component
 
-    return [telegram_delivery]
+    return [watchlist_component, telegram_delivery]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:

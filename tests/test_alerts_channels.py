@@ -56,13 +56,14 @@ admin_chat_id: "-200"
         parse_routing("watchlists/channels.yaml", source)
     assert caught.value.problems == [
         "watchlists/channels.yaml:3:5: unknown key 'topic' in a channel; did you mean 'topics'?",
-        'watchlists/channels.yaml:4:21: each item of languages must be text; quote it: "no"',
+        "watchlists/channels.yaml:4:21: each item of languages must be text, but YAML 1.1 reads no as a "
+        'boolean (False); quote it: "no"',
         "watchlists/channels.yaml:5:13: digest must be a period of at least 5 minutes such as 15m, 1h or 1d",
-        "watchlists/channels.yaml:6:14: chat_id @sahel_alerts_en is already routed at watchlists/channels.yaml:2",
+        "watchlists/channels.yaml:6:14: chat_id @sahel_alerts_en is already routed at watchlists/channels.yaml:2:5",
         "watchlists/channels.yaml:7:13: digest must be a period of at least 5 minutes such as 15m, 1h or 1d",
         "watchlists/channels.yaml:8:5: a channel needs chat_id",
-        "watchlists/channels.yaml:9:10: admins must be a list of numeric Telegram user ids (usernames can change)",
-        "watchlists/channels.yaml:11:1: duplicate key 'admin_chat_id' in channels.yaml (first on line 10)",
+        "watchlists/channels.yaml:9:10: admins must be numeric Telegram user ids (usernames can change)",
+        "watchlists/channels.yaml:11:1: duplicate key 'admin_chat_id' in channels.yaml (first defined on line 10)",
     ]
 
 
@@ -94,6 +95,8 @@ def rewrite(path: Path, text: str) -> None:
 
 
 def settings_for(tmp_path: Path, **env: str) -> Settings:
+    shipped = Path(__file__).resolve().parent.parent / "watchlists" / "attacks.yaml"
+    (tmp_path / "attacks.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     return Settings.from_env({"SAHELWATCH_WATCHLISTS": str(tmp_path), "SAHELWATCH_DB": str(tmp_path / "d.db"),
                               **env})
 

@@ -13,11 +13,13 @@ N = 300
 def _count(db) -> int:
     if not db.exists():
         return 0
-    with sqlite3.connect(db, timeout=5) as conn:
-        try:
-            return conn.execute("SELECT count(*) FROM posts").fetchone()[0]
-        except sqlite3.OperationalError:  # schema not created yet
-            return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
+    finally:
+        conn.close()
 
 
 def _wait_for(predicate, timeout: float = 60.0) -> bool:

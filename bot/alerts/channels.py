@@ -1,13 +1,12 @@
 """``watchlists/channels.yaml``: read strictly, every problem reported as ``file:line:column``.
 
-The YAML node tree is walked instead of ``yaml.safe_load`` so that duplicate keys are errors
-(not silently the last one) and YAML 1.1 coercions (``no`` → False, ``1.10`` → 1.1) are refused
-where text is expected. Chat ids may be written as numbers or quoted; ``@name`` must be quoted.
+Uses the watchlists' node reader (:mod:`bot.watchlist.nodes`): duplicate keys are errors, YAML
+1.1 coercions (``no`` → False) are refused where text is expected, unknown keys get a
+did-you-mean hint. Chat ids may be written as numbers or quoted; ``@name`` must be quoted.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +15,9 @@ import yaml
 
 from bot.alerts.routing import ChannelRule, Routing
 from bot.errors import WatchlistError
+from bot.watchlist.nodes import TAG, Reader, compose
+from bot.watchlist.schema import Mark, Problem
 
-TAG = "tag:yaml.org,2002:"
 TOP_KEYS = ("channels", "admins", "admin_chat_id")
 CHANNEL_KEYS = ("chat_id", "topics", "languages", "digest")
 DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
@@ -26,125 +26,91 @@ MIN_DIGEST = timedelta(minutes=5)
 CHAT_ID = re.compile(r"^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,31})$")
 
 
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self._problems: list[tuple[int, int, str]] = []
+def _fields(reader: Reader, node: yaml.Node, known: tuple[str, ...], what: str) -> dict[str, yaml.Node]:
+    pairs = reader.mapping(node, what) or []
+    reader.unknown_keys(pairs, known, what)
+    return {key: value for key, _, value in pairs if key in known}
 
-    def report(self, node: yaml.Node, message: str) -> None:
-        self._problems.append((node.start_mark.line + 1, node.start_mark.column + 1, message))
 
-    @property
-    def problems(self) -> list[str]:
-        """``file:line:column: problem`` lines, in file order."""
-        return [f"{self.file}:{line}:{col}: {message}" for line, col, message in sorted(self._problems)]
-
-    def where(self, node: yaml.Node) -> str:
-        return f"{self.file}:{node.start_mark.line + 1}"
-
-    def mapping(self, node: yaml.Node, known: tuple[str, ...], what: str) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            self.report(node, f"{what} must be a mapping (key: value)")
-            return {}
-        out: dict[str, yaml.Node] = {}
-        for key_node, value in node.value:
-            key = str(key_node.value)
-            if key in out:
-                self.report(key_node, f"duplicate key '{key}' in {what} (first on line {out[key].start_mark.line + 1})")
-            elif key not in known:
-                close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-                self.report(key_node, f"unknown key '{key}' in {what}; {hint}")
-            else:
-                out[key] = value
-        return out
-
-    def text(self, node: yaml.Node, what: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag == TAG + "str" and node.value.strip():
-            return node.value.strip()
-        self.report(node, f"{what} must be text; quote it: \"{getattr(node, 'value', '')}\"")
+def _texts(reader: Reader, node: yaml.Node, what: str) -> frozenset[str] | None:
+    items = reader.sequence(node, what)
+    if items is None:
         return None
-
-    def texts(self, node: yaml.Node, what: str) -> frozenset[str] | None:
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.report(node, f"{what} must be a non-empty list such as [a, b]")
-            return None
-        values = [self.text(item, f"each item of {what}") for item in node.value]
-        return frozenset(v for v in values if v)
-
-    def chat_id(self, node: yaml.Node, what: str) -> str | None:
-        value = getattr(node, "value", None)
-        if isinstance(node, yaml.ScalarNode) and node.tag in (TAG + "str", TAG + "int") and CHAT_ID.match(value):
-            return str(value)
-        self.report(node, f"{what} must be a numeric chat id (\"-1001234567890\") or \"@channelname\"")
-        return None
+    if not items:
+        reader.report(node, f"{what} is empty: leave the key out to take all {what}")
+    values = [reader.string(item, f"each item of {what}") for item in items]
+    return frozenset(v.strip() for v in values if v and v.strip())
 
 
-def parse_digest(reader: _Reader, node: yaml.Node) -> timedelta | None:
+def _chat_id(reader: Reader, node: yaml.Node, what: str) -> str | None:
+    value = node.value if isinstance(node, yaml.ScalarNode) else None
+    if value and node.tag in (TAG + "str", TAG + "int") and CHAT_ID.match(value):
+        return str(value)
+    reader.report(node, f'{what} must be a numeric chat id ("-1001234567890") or "@channelname"')
+    return None
+
+
+def _digest(reader: Reader, node: yaml.Node) -> timedelta | None:
     match = DURATION.match(str(getattr(node, "value", "")).strip())
-    if match is None or timedelta(seconds=int(match[1]) * UNITS[match[2]]) < MIN_DIGEST:
+    period = timedelta(seconds=int(match[1]) * UNITS[match[2]]) if match else None
+    if period is None or period < MIN_DIGEST:
         reader.report(node, "digest must be a period of at least 5 minutes such as 15m, 1h or 1d")
         return None
-    return timedelta(seconds=int(match[1]) * UNITS[match[2]])
+    return period
 
 
-def _channel(reader: _Reader, node: yaml.Node, seen: dict[str, str]) -> ChannelRule | None:
-    fields = reader.mapping(node, CHANNEL_KEYS, "a channel")
+def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark]) -> ChannelRule | None:
+    fields = _fields(reader, node, CHANNEL_KEYS, "a channel")
     if "chat_id" not in fields:
         if isinstance(node, yaml.MappingNode):
             reader.report(node, "a channel needs chat_id")
         return None
-    chat_id = reader.chat_id(fields["chat_id"], "chat_id")
+    chat_id = _chat_id(reader, fields["chat_id"], "chat_id")
     if chat_id in seen:
         reader.report(fields["chat_id"], f"chat_id {chat_id} is already routed at {seen[chat_id]}")
-    topics = reader.texts(fields["topics"], "topics") if "topics" in fields else None
-    languages = reader.texts(fields["languages"], "languages") if "languages" in fields else None
-    digest = parse_digest(reader, fields["digest"]) if "digest" in fields else None
+    topics = _texts(reader, fields["topics"], "topics") if "topics" in fields else None
+    languages = _texts(reader, fields["languages"], "languages") if "languages" in fields else None
+    digest = _digest(reader, fields["digest"]) if "digest" in fields else None
     if chat_id is None:
         return None
-    seen.setdefault(chat_id, reader.where(node))
-    return ChannelRule(chat_id, topics, languages, digest, reader.where(node))
+    mark = reader.mark(node)
+    seen.setdefault(chat_id, mark)
+    return ChannelRule(chat_id, topics, languages, digest, f"{mark.file}:{mark.line}")
+
+
+def _channels(reader: Reader, node: yaml.Node | None, root: yaml.Node) -> list[ChannelRule]:
+    items = reader.sequence(node, "channels") if node is not None else None
+    if not items:
+        reader.report(node or root, "'channels' must be a non-empty list of channels")
+        return []
+    seen: dict[str, Mark] = {}
+    return [rule for item in items if (rule := _channel(reader, item, seen))]
+
+
+def _admins(reader: Reader, node: yaml.Node | None) -> tuple[int, ...]:
+    items = (reader.sequence(node, "admins") or []) if node is not None else []
+    bad = [item for item in items if not (isinstance(item, yaml.ScalarNode) and item.value.isdigit())]
+    for item in bad:
+        reader.report(item, "admins must be numeric Telegram user ids (usernames can change)")
+    return tuple(int(item.value) for item in items if item not in bad)
 
 
 def parse_routing(file: str, source: str) -> Routing:
-    """The routing in ``source``; raises :class:`WatchlistError` listing every problem."""
-    reader = _Reader(file)
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
-        raise WatchlistError([f"{where}: YAML syntax: {exc.problem}"]) from None
+    """The routing in ``source``; raises :class:`WatchlistError` listing every problem in file order."""
+    root, problems = compose(file, source)
+    if problems:
+        raise WatchlistError([str(p) for p in problems])
     if root is None:
-        raise WatchlistError([f"{file}:1:1: empty file; it needs a 'channels' list"])
-    top = reader.mapping(root, TOP_KEYS, "channels.yaml")
+        raise WatchlistError([str(Problem(Mark(file, 1, 1), "empty file; it needs a 'channels' list"))])
+    reader = Reader(file)
+    top = _fields(reader, root, TOP_KEYS, "channels.yaml")
     rules = _channels(reader, top.get("channels"), root)
     admins = _admins(reader, top.get("admins"))
-    admin_chat = reader.chat_id(top["admin_chat_id"], "admin_chat_id") if "admin_chat_id" in top else None
-    if reader.problems:
-        raise WatchlistError(reader.problems)
+    admin_chat = _chat_id(reader, top["admin_chat_id"], "admin_chat_id") if "admin_chat_id" in top else None
+    errors = sorted(p for p in reader.problems if p.level == "error")
+    if errors:
+        raise WatchlistError([str(p) for p in errors])
     return Routing(tuple(rules), admins, admin_chat)
-
-
-def _channels(reader: _Reader, node: yaml.Node | None, root: yaml.Node) -> list[ChannelRule]:
-    if not isinstance(node, yaml.SequenceNode) or not node.value:
-        reader.report(node or root, "'channels' must be a non-empty list of channels")
-        return []
-    seen: dict[str, str] = {}
-    return [rule for item in node.value if (rule := _channel(reader, item, seen))]
-
-
-def _admins(reader: _Reader, node: yaml.Node | None) -> tuple[int, ...]:
-    if node is None:
-        return ()
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    ids = []
-    for item in items:
-        if isinstance(item, yaml.ScalarNode) and item.value.isdigit():
-            ids.append(int(item.value))
-        else:
-            reader.report(item, "admins must be a list of numeric Telegram user ids (usernames can change)")
-    return tuple(ids)
 
 
 def load_routing(path: Path, shown: str | None = None) -> Routing:

@@ -37,7 +37,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bot.cli import core  # noqa: F401  (commands register themselves on `main`)
+    from bot.cli import analyze, core, watchlist  # noqa: F401  (commands register themselves on `main`)
 
 
 _register()

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.pipeline.base import Context, Pipeline, Stage
+from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
 from bot.store.db import Store
 
@@ -17,6 +18,15 @@ __all__ = ["Context", "Pipeline", "Stage", "build_pipeline"]
 
 
 def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
-    """The stages for ``settings``, reading state from ``store`` and ``extras``."""
-    stages: list[Stage] = [normalise]
+    """The stages for ``settings``, reading state from ``store`` and ``extras``.
+
+    ``extras["watchlist"]`` is the hot-reloading holder the runtime wires; without one the
+    watchlists in ``settings`` are loaded once (raises ``WatchlistError`` when invalid).
+    """
+    if "watchlist" not in extras:
+        from bot.runtime import watchlists_dir
+        from bot.watchlist.reload import build
+
+        extras["watchlist"] = build(watchlists_dir(settings)).matcher
+    stages: list[Stage] = [normalise, match]
     return Pipeline(stages, Context(store=store, extras=dict(extras)))

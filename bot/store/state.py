@@ -1,4 +1,7 @@
-"""Small persisted values: source cursors and named state (watermarks, heartbeat)."""
+"""Small persisted values: source cursors and named state (watermarks, heartbeat).
+
+Both are key -> value tables; cursors are written in the transaction of the data they cover.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,30 @@ import sqlite_utils
 from bot.models import utcnow
 from bot.store.db import Store
 
+_KEYS = {"cursors": "source", "state": "key"}
+
+
+def _get(store: Store, table: str, key: str) -> str | None:
+    value = store.scalar(f"SELECT value FROM {table} WHERE {_KEYS[table]} = ?", (key,))
+    return None if value is None else str(value)
+
+
+def _put(db: sqlite_utils.Database, table: str, key: str, value: str) -> None:
+    column = _KEYS[table]
+    db.execute(
+        f"INSERT INTO {table} ({column}, value, updated_at) VALUES (?, ?, ?) "
+        f"ON CONFLICT ({column}) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, value, utcnow().isoformat()),
+    )
+
 
 def get_cursor(store: Store, source: str) -> str | None:
-    value = store.scalar("SELECT value FROM cursors WHERE source = ?", (source,))
-    return None if value is None else str(value)
+    return _get(store, "cursors", source)
 
 
 def put_cursor(db: sqlite_utils.Database, source: str, value: str) -> None:
     """Record a cursor; call inside the write transaction that stores what it covers."""
-    db.execute(
-        "INSERT INTO cursors (source, value, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (source, value, utcnow().isoformat()),
-    )
+    _put(db, "cursors", source, value)
 
 
 def cursors(store: Store) -> dict[str, str]:
@@ -27,13 +41,8 @@ def cursors(store: Store) -> dict[str, str]:
 
 
 def get_state(store: Store, key: str) -> str | None:
-    value = store.scalar("SELECT value FROM state WHERE key = ?", (key,))
-    return None if value is None else str(value)
+    return _get(store, "state", key)
 
 
 def put_state(db: sqlite_utils.Database, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (key, value, utcnow().isoformat()),
-    )
+    _put(db, "state", key, value)
