@@ -80,10 +80,12 @@ def test_hot_reload_keeps_the_last_good_routing(tmp_path: Path) -> None:
     rejected: list[WatchlistError] = []
     holder.on_invalid.append(rejected.append)
     rewrite(path, GOOD.replace("digest: 1h", "digest: soon"))
+    assert holder.check_now() is False and rejected == []  # changed: wait one check for it to settle
     assert holder.check_now() is False
     assert holder.get().channels[0].digest == timedelta(hours=1)
     assert "channels.yaml:5:13: digest must be" in str(rejected[0])
     rewrite(path, GOOD.replace("digest: 1h", "digest: 15m"))
+    assert holder.check_now() is False
     assert holder.check_now() is True
     assert holder.get().channels[0].digest == timedelta(minutes=15)
 
@@ -133,3 +135,12 @@ def test_the_shipped_example_is_valid() -> None:
     example = Path(__file__).resolve().parent.parent / "watchlists" / "channels.yaml.example"
     routing = parse_routing(str(example), example.read_text(encoding="utf-8"))
     assert routing.channels[0].chat_id == "@sahel_alerts_en" and routing.admin_chat_id == "-1009876543210"
+
+
+def test_a_topic_no_watchlist_defines_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "channels.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    RoutingHolder(path, lambda: {"attack", "ambush"})
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"{path}:2: topic 'russia' is in no watchlist; this channel gets no posts for it"
+    ]

@@ -36,12 +36,18 @@ def _stamp(path: Path) -> Stamp:
 
 
 class RoutingHolder:
-    """The routing in use; :meth:`check_now` swaps in a valid edit, keeps the old one otherwise."""
+    """The routing in use; :meth:`check_now` swaps in a valid edit, keeps the old one otherwise.
 
-    def __init__(self, path: Path) -> None:
+    A change is loaded once the file has stayed the same for one check (an editor may write it
+    in several steps). ``known_topics`` (the watchlists' topic names) turns a topic that no
+    watchlist defines into a logged warning.
+    """
+
+    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None) -> None:
         self.path = path
-        self._routing = load_routing(path)  # no last good one yet: errors go to the caller
-        self._stamp = _stamp(path)
+        self.known_topics = known_topics
+        self._routing = self._load()  # no last good one yet: errors go to the caller
+        self._stamp = self._pending = _stamp(path)
         self.on_invalid: list[Callable[[WatchlistError], object]] = []
 
     def get(self) -> Routing:
@@ -49,11 +55,12 @@ class RoutingHolder:
 
     def check_now(self) -> bool:
         stamp = _stamp(self.path)
-        if stamp == self._stamp:
+        if stamp == self._stamp or stamp != self._pending:
+            self._pending = stamp
             return False
         self._stamp = stamp
         try:
-            self._routing = load_routing(self.path)
+            self._routing = self._load()
         except WatchlistError as exc:
             log.error("channels.yaml change rejected, the last good routing stays:\n%s", exc)
             for callback in self.on_invalid:
@@ -61,6 +68,15 @@ class RoutingHolder:
             return False
         log.info("channels.yaml reloaded channels=%d", len(self._routing.channels))
         return True
+
+    def _load(self) -> Routing:
+        routing = load_routing(self.path)
+        known = self.known_topics() if self.known_topics else None
+        for rule in routing.channels if known is not None else ():
+            for topic in sorted((rule.topics or frozenset()) - known):
+                log.warning("%s: topic '%s' is in no watchlist; this channel gets no posts for it",
+                            rule.where, topic)
+        return routing
 
     async def watch(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         while not stop.is_set():
@@ -87,7 +103,8 @@ def telegram_delivery(runtime: Runtime) -> None:
     path = channels_file(runtime)
     if not wanted(runtime, path):
         return
-    holder = RoutingHolder(path)
+    watchlist = runtime.extras.get("watchlist")
+    holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
     settings = runtime.settings
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace))
