@@ -38,6 +38,9 @@ class Settings:
     telegram: str = _setting(
         "SAHELWATCH_TELEGRAM", "auto", "Telegram delivery: auto (on with a token and channels.yaml), on, off"
     )
+    telegram_pace: float = _setting(
+        "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")

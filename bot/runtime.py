@@ -40,10 +40,11 @@ Component = Callable[[Runtime], None]
 
 def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
-    from bot import watchdog
+    from bot import watchdog  # these import Runtime from here
+    from bot.alerts.component import telegram_delivery
     from bot.watchlist.component import watchlist_component
 
-    return [watchlist_component, watchdog.component]
+    return [watchlist_component, telegram_delivery, watchdog.component]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:
