@@ -4,7 +4,9 @@ Each source runs in its own task and feeds one bounded queue; a single ingest ta
 writer of posts) runs the pipeline and stores each post with its source cursor in one
 transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
 heartbeat) get the same ``stop`` event. On stop, sources stop producing, the ingest task
-drains what is already queued, and background tasks finish their in-flight work.
+drains what is already queued, and background tasks finish their in-flight work. A background
+task that ends with a :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``)
+makes ``run`` raise it once that clean shutdown is done.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.errors import SahelWatchError
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
@@ -71,6 +74,8 @@ class App:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
         producers = [asyncio.create_task(self._produce(s, queue, stop), name=s.name) for s in self.sources]
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
+        for task in background:
+            task.add_done_callback(_report_failure)
         ingest = asyncio.create_task(self._ingest(queue), name="ingest")
         if until_sources_done:
             await asyncio.gather(*producers)
@@ -80,7 +85,10 @@ class App:
         await asyncio.gather(*producers, return_exceptions=True)
         await queue.put(_DONE)
         await ingest
-        await asyncio.gather(*background, return_exceptions=True)
+        ended = await asyncio.gather(*background, return_exceptions=True)
+        failure = next((e for e in ended if isinstance(e, SahelWatchError)), None)
+        if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
+            raise failure
         return self.summary
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
@@ -117,3 +125,9 @@ class App:
         for sink in self.sinks:
             sink.emit(post, saved)
         return post
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """Log a background task the moment it dies (not only at shutdown)."""
+    if not task.cancelled() and (exc := task.exception()) and not isinstance(exc, SahelWatchError):
+        log.error("background task failed", extra={"task": task.get_name(), "error": repr(exc)}, exc_info=exc)

@@ -46,9 +46,22 @@ class Settings:
     x_stall_seconds: float = _setting(
         "SAHELWATCH_X_STALL_SECONDS", 90.0, "reconnect an X stream silent (no keep-alive) this long"
     )
+    telegram_pace: float = _setting(
+        "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
+    heartbeat_seconds: float = _setting(
+        "SAHELWATCH_HEARTBEAT_SECONDS", 10.0, "how often the running bot writes its heartbeat (read by `health`)"
+    )
+    watchdog_seconds: float = _setting(
+        "SAHELWATCH_WATCHDOG_SECONDS", 300.0, "exit (code 3) when the event loop is blocked this long; 0: off"
+    )
+    watchdog_source_seconds: float = _setting(
+        "SAHELWATCH_WATCHDOG_SOURCE_SECONDS", 1800.0,
+        "exit (code 3) when a source shows no activity (item, keep-alive, poll, error) this long; 0: off",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +77,11 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
             raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
+        if not self.heartbeat_seconds > 0:
+            raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
+        for name in ("watchdog_seconds", "watchdog_source_seconds"):
+            if not getattr(self, name) >= 0:
+                raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
         if self.x == "on" and not self.x_bearer_token:
             raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
         if self.telegram == "on" and not self.telegram_bot_token:
@@ -114,11 +132,9 @@ def _read(f: dataclasses.Field, env: Mapping[str, str]) -> Any:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
 
 
-def _read_secret_file(var: str, path: str) -> str:
+def _read_secret_file(var: str, path: str) -> str | None:
     try:
         value = Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"{var} names a file that cannot be read ({exc.strerror})") from exc
-    if not value:
-        raise ConfigError(f"{var} names an empty file")
-    return value
+    return value or None  # an empty secret file means "not configured" (compose always mounts it)

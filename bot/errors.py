@@ -3,7 +3,8 @@
     SahelWatchError
     ├── ConfigError        bad or missing setting / secret (CLI exit 2)
     ├── WatchlistError     invalid watchlist files; carries file:line problems (exit 2 or 1)
-    └── SourceError        a source cannot start (e.g. its API refuses the credentials)
+    ├── SourceError        a source cannot start (e.g. its API refuses the credentials)
+    └── StalledError       the watchdog found a source silent past its limit (CLI exit 3)
 """
 
 
@@ -25,3 +26,8 @@ class WatchlistError(SahelWatchError):
 
 class SourceError(SahelWatchError):
     """A source cannot start or run."""
+
+
+class StalledError(SahelWatchError):
+    """The watchdog stopped the bot: a source showed no activity past its limit. The process exits
+    with code 3 so the container's restart policy brings it back."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,3 +50,13 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 SAHELWATCH = [sys.executable, "-m", "bot"]
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 60.0) -> bool:
+    """Poll ``predicate`` until it is true; ``timeout`` is a hang guard, not a timing assertion."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

@@ -46,5 +46,13 @@ def test_enabled_component_without_secret_exits_2_with_one_line(tmp_path, var, n
     assert len(lines) == 1 and name in lines[0] and "Traceback" not in proc.stderr
 
 
+def test_empty_secret_file_means_not_configured(tmp_path):
+    empty = tmp_path / "x"
+    empty.write_text("\n")
+    assert not Settings.from_env({"X_BEARER_TOKEN_FILE": str(empty)}).x_enabled
+    with pytest.raises(ConfigError, match="X_BEARER_TOKEN"):
+        Settings.from_env({"X_BEARER_TOKEN_FILE": str(empty), "SAHELWATCH_X": "on"})
+
+
 def test_every_setting_documented():
     assert all(var and help_ for var, _default, help_ in describe())

@@ -3,9 +3,8 @@
 import signal
 import sqlite3
 import subprocess
-import time
 
-from tests.conftest import SAHELWATCH, cli_env, make_records, write_jsonl
+from tests.conftest import SAHELWATCH, cli_env, make_records, wait_for, write_jsonl
 
 N = 300
 
@@ -22,15 +21,6 @@ def _count(db) -> int:
         conn.close()
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _start(db, src, speed: str) -> subprocess.Popen:
     cmd = [*SAHELWATCH, "run", "--db", str(db), "--replay", str(src), "--speed", speed]
     return subprocess.Popen(cmd, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -39,14 +29,14 @@ def _start(db, src, speed: str) -> subprocess.Popen:
 def test_sigkill_midway_then_restart_stores_every_post_exactly_once(tmp_path):
     db, src = tmp_path / "run.db", write_jsonl(tmp_path / "posts.jsonl", make_records(N, step_s=1))
     first = _start(db, src, speed="100")
-    assert _wait_for(lambda: _count(db) >= 60)
+    assert wait_for(lambda: _count(db) >= 60)
     first.send_signal(signal.SIGKILL)
     first.wait(10)
     killed_at = _count(db)
     assert 0 < killed_at < N
 
     second = _start(db, src, speed="1000")
-    assert _wait_for(lambda: _count(db) >= N)
+    assert wait_for(lambda: _count(db) >= N)
     second.send_signal(signal.SIGTERM)
     out, err = second.communicate(timeout=10)
     assert second.returncode == 0, err
@@ -61,7 +51,7 @@ def test_sigkill_midway_then_restart_stores_every_post_exactly_once(tmp_path):
 def test_sigterm_stops_cleanly_and_flushes(tmp_path):
     db, src = tmp_path / "run.db", write_jsonl(tmp_path / "posts.jsonl", make_records(N, step_s=60))
     proc = _start(db, src, speed="60")
-    assert _wait_for(lambda: _count(db) >= 3)
+    assert wait_for(lambda: _count(db) >= 3)
     proc.send_signal(signal.SIGTERM)
     out, _err = proc.communicate(timeout=30)  # hang guard only; bench/shutdown.py measures the delay
     assert proc.returncode == 0

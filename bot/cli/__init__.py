@@ -1,6 +1,7 @@
 """The ``sahelwatch`` command line. It mirrors the library: each command is a thin layer over
 functions importable from ``bot``. Errors SahelWatch raises on purpose become one line on
-stderr and exit code 2; everything else is a bug and keeps its traceback."""
+stderr and exit code 2 (3 when the watchdog stopped a stuck bot); everything else is a bug and
+keeps its traceback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import click
 
-from bot.errors import ConfigError, SahelWatchError, WatchlistError
+from bot.errors import ConfigError, SahelWatchError, StalledError, WatchlistError
 
 
 class Group(click.Group):
@@ -20,6 +21,9 @@ class Group(click.Group):
             for problem in exc.problems:
                 click.echo(problem, err=True)
             sys.exit(2)
+        except StalledError as exc:
+            click.echo(f"sahelwatch: {exc}", err=True)
+            sys.exit(3)
         except (ConfigError, SahelWatchError) as exc:
             click.echo(f"sahelwatch: error: {exc}", err=True)
             sys.exit(2)
@@ -37,7 +41,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bot.cli import analyze, core, watchlist, x  # noqa: F401  (commands register themselves on `main`)
+    from bot.cli import analyze, core, ops, watchlist, x  # noqa: F401  (commands register themselves on `main`)
 
 
 _register()

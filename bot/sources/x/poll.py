@@ -69,6 +69,7 @@ class XPollSource:
             async for item in self.cycle(state, stop):
                 yield item
             self.cycles += 1
+            self.health.alive()  # a chosen wait (the watchdog reads last activity)
             if await pause(self.clock, self.options.poll_seconds, stop):
                 break
         self.health.connected = False
@@ -127,6 +128,7 @@ class XPollSource:
                 if fetched.reset_at is not None:
                     delay = max(1.0, fetched.reset_at - self.clock.wall())
                 log.warning("x poll rate limited; waiting", extra={"source": self.name, "delay_s": delay})
+            self.health.alive()
             if await pause(self.clock, delay, stop):
                 return None
         return None

@@ -25,6 +25,7 @@ from bot.store.db import Store
 from bot.watchlist.schema import Watchlist
 
 log = logging.getLogger(__name__)
+IDLE_TICK = 60.0  # seconds (real time) between signs of life while idle on purpose
 
 
 class StreamForbidden(Exception):
@@ -33,14 +34,21 @@ class StreamForbidden(Exception):
 
 class RuleKeeper:
     def __init__(
-        self, options: XOptions, watchlist: Callable[[], Watchlist], store: Store | None, clock: Clock
+        self,
+        options: XOptions,
+        watchlist: Callable[[], Watchlist],
+        store: Store | None,
+        clock: Clock,
+        alive: Callable[[], None] = lambda: None,
     ) -> None:
-        self.options, self.watchlist, self.clock = options, watchlist, clock
+        self.options, self.watchlist, self.clock, self.alive = options, watchlist, clock, alive
         self.rest = rest_client(options.token, options.base_url)
         self.rules_api = rules_client(options.token, options.base_url)
         self.cache = AccountCache(store)
         self.synced: Compiled | None = None
         self.account_ids: dict[str, str] = {}
+        self.refused = False
+        """X refused the token (401): the collector stops (a restart with a good token fixes it)."""
         self._changed = asyncio.Event()
         self._lock = asyncio.Lock()
 
@@ -109,26 +117,32 @@ class RuleKeeper:
                     await self.sync()
                 except tweepy.Unauthorized:
                     log.error("X refused the bearer token (401); X collector stopped")
+                    self.refused = True
                     return False
                 except (tweepy.TweepyException, OSError) as exc:
                     delay = backoff.next("rate" if isinstance(exc, tweepy.TooManyRequests) else "http")
                     log.warning("x rule sync failed; retrying", extra={"error": repr(exc)[:300], "delay_s": delay})
+                    self.alive()
                     if await pause(self.clock, delay, stop):
                         return False
                     continue
             if self.synced is not None and self.synced.rules:
                 return True
             log.warning("x watchlist compiles to no rules; stream idle until it changes")
-            if await self.wait_for_change(stop):
+            if await self.wait_for_change(stop, idle=True):
                 return False
             need_sync = True
         return False
 
-    async def wait_for_change(self, stop: asyncio.Event) -> bool:
-        """Wait for a watchlist change; True when ``stop`` came first."""
+    async def wait_for_change(self, stop: asyncio.Event, idle: bool = False) -> bool:
+        """Wait for a watchlist change; True when ``stop`` came first. ``idle``: the source has
+        nothing else to do, so it tells the watchdog it is alive while it waits."""
         changed = asyncio.ensure_future(self._changed.wait())
         stopped = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({changed, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        while not (changed.done() or stopped.done()):
+            if idle:
+                self.alive()
+            await asyncio.wait({changed, stopped}, timeout=IDLE_TICK, return_when=asyncio.FIRST_COMPLETED)
         changed.cancel()
         stopped.cancel()
         return stop.is_set()

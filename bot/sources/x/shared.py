@@ -32,5 +32,5 @@ class Shared:
         name: str = "x",
     ) -> Shared:
         """``watchlist`` returns the current watchlist (the hot-reloading holder's)."""
-        clock = clock or SystemClock()
-        return cls(name, options, clock, SourceHealth(name), RuleKeeper(options, watchlist, store, clock))
+        clock, health = clock or SystemClock(), SourceHealth(name)
+        return cls(name, options, clock, health, RuleKeeper(options, watchlist, store, clock, health.alive))

@@ -132,6 +132,7 @@ class XStreamSource:
                 self._open_gap()
                 if await self._after(ending, stop):
                     return
+            self.health.finished = self.keeper.refused
         finally:
             watcher.cancel()
 
@@ -141,18 +142,20 @@ class XStreamSource:
         if ending.kind == "forbidden":
             raise StreamForbidden(ending.detail)
         if ending.kind == "unauthorized":
-            log.error("x stream refused the bearer token (401); X collector stopped", extra={"source": self.name})
+            log.error("X refused the bearer token (401); X collector stopped", extra={"source": self.name})
+            self.health.finished = True
             return True
         if ending.kind == "no-rules":
             log.error("x stream has no rules (409); waiting for a watchlist change", extra={"source": self.name})
             self.keeper.invalidate()
-            return await self.keeper.wait_for_change(stop)
+            return await self.keeper.wait_for_change(stop, idle=True)
         delay = self.backoff.next(RETRY_KINDS.get(ending.kind, "http"))
         self.health.reconnects += 1
         log.info(
             "x stream reconnecting",
             extra={"source": self.name, "reason": ending.kind, "delay_s": delay, "detail": ending.detail[:200]},
         )
+        self.health.alive()  # a chosen wait, not a hang (the watchdog reads last activity)
         return await pause(self.clock, delay, stop)
 
 
