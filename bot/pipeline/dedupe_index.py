@@ -1,0 +1,163 @@
+"""The dedupe index, kept in SQLite (not in RAM) so it survives restarts and stays small.
+
+Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
+
+- ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), content
+  hash, language, author handle, creation time (unix seconds), MinHash signature (64 ×
+  uint32 blob) and the normalised words and key words used to verify candidates.
+- ``dedupe_bands``: ``(band, hash, post_key)`` LSH band keys, ``WITHOUT ROWID`` so the
+  primary key is the only B-tree. Only posts that are not exact duplicates get bands.
+
+The store calls :func:`index_post` inside the write transaction that stores the post, and
+:func:`prune` now and then to drop what is older than the window. Readers are plain
+``SELECT``s through the same ``sqlite_utils.Database``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlite_utils import Database
+
+from bot.models import Post
+from bot.pipeline.fingerprint import fingerprint
+from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
+from bot.pipeline.similar import Features
+from bot.text import clean
+
+MIGRATION_SQL = """
+CREATE TABLE IF NOT EXISTS dedupe_posts (
+    post_key TEXT PRIMARY KEY,
+    first_key TEXT NOT NULL,
+    post_id INTEGER,
+    content_hash TEXT,
+    lang TEXT,
+    author TEXT,
+    created_at INTEGER NOT NULL,
+    signature BLOB,
+    words TEXT NOT NULL DEFAULT '',
+    keys TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts(content_hash);
+CREATE INDEX IF NOT EXISTS dedupe_posts_first ON dedupe_posts(first_key);
+CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts(created_at);
+CREATE TABLE IF NOT EXISTS dedupe_bands (
+    band INTEGER NOT NULL,
+    hash INTEGER NOT NULL,
+    post_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (band, hash, post_key)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A stored post as the dedupe stage sees it."""
+
+    post_key: str
+    first_key: str
+    created_at: int
+    features: Features
+
+
+def create_tables(db: Database) -> None:
+    """Create the tables (idempotent). The spine's migrations run the same SQL once."""
+    db.executescript(MIGRATION_SQL)
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def head_of(db: Database, post_key: str) -> str | None:
+    """The cluster head of an indexed post, or ``None`` if the post is not indexed."""
+    row = db.execute("SELECT first_key FROM dedupe_posts WHERE post_key = ?", [post_key]).fetchone()
+    return row[0] if row else None
+
+
+def head_by_hash(db: Database, content_hash: str, since: int, until: int) -> str | None:
+    """Head of the earliest indexed post with this content hash inside ``[since, until]``."""
+    row = db.execute(
+        "SELECT first_key FROM dedupe_posts WHERE content_hash = ? AND created_at BETWEEN ? AND ?"
+        " ORDER BY created_at, post_key LIMIT 1",
+        [content_hash, since, until],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def candidates(db: Database, bands: Sequence[int], since: int, until: int) -> list[Indexed]:
+    """Indexed posts sharing at least one LSH band key, created inside ``[since, until]``."""
+    clauses = " OR ".join(["(band = ? AND hash = ?)"] * len(bands))
+    params: list[int] = [v for pair in enumerate(bands) for v in pair]
+    sql = (
+        "SELECT post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
+        f" WHERE post_key IN (SELECT post_key FROM dedupe_bands WHERE {clauses})"
+        " AND created_at BETWEEN ? AND ? ORDER BY created_at, post_key"
+    )
+    rows = db.execute(sql, [*params, since, until]).fetchall()
+    return [_indexed(row) for row in rows]
+
+
+def _indexed(row: tuple) -> Indexed:
+    key, first, created, lang, blob, words, keys = row
+    features = Features(lang, from_bytes(blob), frozenset(words.split()), frozenset(keys.split()))
+    return Indexed(key, first, created, features)
+
+
+def index_post(db: Database, post: Post, post_row_id: int | None = None) -> None:
+    """Record ``post`` (after the dedupe stage) in the index; call inside the store's transaction.
+
+    Idempotent: a post already indexed is left alone. Posts without a content hash (nothing
+    left after normalisation) are indexed without bands.
+    """
+    fp = fingerprint(post.norm_text or clean(post.text))
+    words, keys = fp.norm, " ".join(sorted(fp.keys))
+    created = epoch(post.created_at)
+    exact_dup = post.content_hash is not None and _hash_known(db, post.content_hash)
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang, author,"
+        " created_at, signature, words, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
+         post.author_handle, created, _blob(post), words, keys],
+    )
+    if cursor.rowcount and post.signature and not exact_dup:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_bands (band, hash, post_key, created_at) VALUES (?, ?, ?, ?)",
+            [(band, value, post.key, created) for band, value in enumerate(_bands(post))],
+        )
+
+
+def _hash_known(db: Database, content_hash: str) -> bool:
+    row = db.execute("SELECT 1 FROM dedupe_posts WHERE content_hash = ? LIMIT 1", [content_hash]).fetchone()
+    return row is not None
+
+
+def _blob(post: Post) -> bytes | None:
+    return to_bytes(np.array(post.signature, dtype=np.uint32)) if post.signature else None
+
+
+def _bands(post: Post) -> list[int]:
+    return band_keys(np.array(post.signature, dtype=np.uint32))
+
+
+def prune(db: Database, before: datetime) -> int:
+    """Forget posts created before ``before``; return how many were dropped."""
+    cutoff = epoch(before)
+    db.execute("DELETE FROM dedupe_bands WHERE created_at < ?", [cutoff])
+    return db.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
+
+
+def cluster_info(db: Database, key: str) -> tuple[int, list[str]]:
+    """``(number of other posts in key's cluster, their distinct author handles, oldest first)``."""
+    head = head_of(db, key) or key
+    rows = db.execute(
+        "SELECT post_key, author FROM dedupe_posts WHERE first_key = ? ORDER BY created_at, post_key",
+        [head],
+    ).fetchall()
+    others = [(k, author) for k, author in rows if k != head]
+    handles = list(dict.fromkeys(author for _, author in others if author))
+    return len(others), handles
