@@ -1,5 +1,9 @@
 """Dedupe stage: sets ``content_hash``, ``signature`` and ``duplicate_of`` (the cluster's first post).
 
+``signature`` (MinHash-64) is set only when the near-duplicate check ran: it stays empty for
+re-deliveries, reposts of known posts, exact duplicates and texts under ``min_chars``. The
+store's :func:`~bot.pipeline.dedupe_index.index_post` writes LSH bands for posts that have one.
+
 Runs after the language stage (it needs ``lang``) and reads the index that the store keeps
 in SQLite (:mod:`bot.pipeline.dedupe_index`), so it survives restarts. In order:
 
@@ -13,7 +17,7 @@ in SQLite (:mod:`bot.pipeline.dedupe_index`), so it survives restarts. In order:
 
 Only posts created within ``window`` of each other are compared. Configuration (environment):
 ``SAHELWATCH_DEDUPE_WINDOW_DAYS`` (default 7), ``SAHELWATCH_DEDUPE_THRESHOLD`` (Jaccard,
-default 0.5), ``SAHELWATCH_DEDUPE_MIN_CHARS`` (shorter normalised texts get no near-duplicate
+default 0.6), ``SAHELWATCH_DEDUPE_MIN_CHARS`` (shorter normalised texts get no near-duplicate
 check, default 20).
 """
 
@@ -25,15 +29,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-import numpy as np
 from sqlite_utils import Database
 
 from bot.models import Post
 from bot.pipeline import dedupe_index as index
 from bot.pipeline.base import Context
 from bot.pipeline.fingerprint import Fingerprint, fingerprint
-from bot.pipeline.minhash import band_keys, signature
-from bot.pipeline.similar import Features, verify
+from bot.pipeline.minhash import Signature, band_keys, signature
+from bot.pipeline.similar import Features, keys_replaced, verify
 from bot.text import clean
 
 EXTRAS_DB = "dedupe_db"
@@ -43,7 +46,7 @@ EXTRAS_SETTINGS = "dedupe"
 @dataclass(frozen=True)
 class DedupeSettings:
     window: timedelta = timedelta(days=7)
-    threshold: float = 0.5
+    threshold: float = 0.6
     min_chars: int = 20
 
     @classmethod
@@ -65,45 +68,42 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
-def find_duplicate(db: Database, post: Post, fp: Fingerprint, settings: DedupeSettings) -> str | None:
-    """The key of the first post of ``post``'s cluster, or ``None`` if it starts a new one."""
-    head = index.head_of(db, post.key)
-    if head is not None:
-        return None if head == post.key else head
-    if post.refs.repost_of:
-        head = index.head_of(db, f"{post.platform}:{post.refs.repost_of}")
-        if head is not None:
-            return head
+def find_duplicate(
+    db: Database, post: Post, fp: Fingerprint, settings: DedupeSettings
+) -> tuple[str | None, Signature | None]:
+    """``(key of the first post of the cluster or None, signature)``. The signature is only
+    computed when the near-duplicate check runs (it is what gets indexed in LSH bands)."""
     created = index.epoch(post.created_at)
     span = int(settings.window.total_seconds())
     since, until = created - span, created + span
-    if fp.content_hash is not None:
-        head = index.head_by_hash(db, fp.content_hash, since, until)
+    own, same_text = index.lookup(db, post.key, fp.content_hash, since, until)
+    if own is not None:
+        return (None if own == post.key else own), None
+    if post.refs.repost_of:
+        head = index.head_of(db, f"{post.platform}:{post.refs.repost_of}")
         if head is not None:
-            return head
-    return near_duplicate(db, post, fp, settings, (since, until))
+            return head, None
+    if same_text is not None or len(fp.norm) < settings.min_chars:
+        return same_text, None
+    sig = signature(fp.norm)
+    new = Features(post.lang, sig, fp.norm, " ".join(fp.keys))
+    return near_duplicate(db, new, settings, (since, until)), sig
 
 
 def near_duplicate(
-    db: Database, post: Post, fp: Fingerprint, settings: DedupeSettings, span: tuple[int, int]
+    db: Database, new: Features, settings: DedupeSettings, span: tuple[int, int]
 ) -> str | None:
-    if not post.signature:
-        return None
-    sig = np.array(post.signature, dtype=np.uint32)
-    new = Features(post.lang, sig, fp.words, fp.keys)
-    best: tuple[float, str] | None = None
-    for cand in index.candidates(db, band_keys(sig), *span):
-        score = verify(new, cand.features, settings.threshold)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, cand.first_key)
-    return best[1] if best else None
-
-
-def fingerprint_post(post: Post, settings: DedupeSettings) -> tuple[Post, Fingerprint]:
-    """Add ``content_hash`` and ``signature`` (the latter only for long enough texts)."""
-    fp = fingerprint(post.norm_text or clean(post.text))
-    sig = tuple(signature(fp.norm).tolist()) if len(fp.norm) >= settings.min_chars else ()
-    return post.with_(content_hash=fp.content_hash, signature=sig), fp
+    """Head of the best verified LSH candidate (checked against its cluster head too)."""
+    found = index.candidates(db, band_keys(new.signature), *span)
+    scored = [(score, c) for c in found if (score := verify(new, c.features, settings.threshold)) is not None]
+    scored.sort(key=lambda pair: -pair[0])
+    heads = index.features_of(db, {c.first_key for _, c in scored[:3]} - {c.post_key for c in found})
+    heads.update({c.post_key: c.features for c in found})
+    for _, cand in scored[:3]:
+        head = heads.get(cand.first_key)
+        if head is None or not keys_replaced(new, head):
+            return cand.first_key
+    return None
 
 
 def database(context: Context) -> Database:
@@ -124,5 +124,7 @@ def default_settings() -> DedupeSettings:
 def dedupe(post: Post, context: Context) -> Post:
     """Pipeline stage (see the module docstring)."""
     settings: DedupeSettings = context.extras.get(EXTRAS_SETTINGS) or default_settings()
-    post, fp = fingerprint_post(post, settings)
-    return post.with_(duplicate_of=find_duplicate(database(context), post, fp, settings))
+    fp = fingerprint(post.norm_text or clean(post.text))
+    head, sig = find_duplicate(database(context), post, fp, settings)
+    as_tuple = tuple(sig.tolist()) if sig is not None else ()
+    return post.with_(content_hash=fp.content_hash, signature=as_tuple, duplicate_of=head)

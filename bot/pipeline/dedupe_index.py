@@ -5,8 +5,8 @@ Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
 - ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), content
   hash, language, author handle, creation time (unix seconds), MinHash signature (64 ×
   uint32 blob) and the normalised words and key words used to verify candidates.
-- ``dedupe_bands``: ``(band, hash, post_key)`` LSH band keys, ``WITHOUT ROWID`` so the
-  primary key is the only B-tree. Only posts that are not exact duplicates get bands.
+- ``dedupe_bands``: ``(band, hash, created_at, post_key)`` LSH band keys, ``WITHOUT ROWID``
+  so the primary key is the only B-tree, and each bucket reads newest first.
 
 The store calls :func:`index_post` inside the write transaction that stores the post, and
 :func:`prune` now and then to drop what is older than the window. Readers are plain
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS dedupe_bands (
     hash INTEGER NOT NULL,
     post_key TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    PRIMARY KEY (band, hash, post_key)
+    PRIMARY KEY (band, hash, created_at DESC, post_key)
 ) WITHOUT ROWID;
 """
 
@@ -79,61 +79,82 @@ def head_of(db: Database, post_key: str) -> str | None:
     return row[0] if row else None
 
 
-def head_by_hash(db: Database, content_hash: str, since: int, until: int) -> str | None:
-    """Head of the earliest indexed post with this content hash inside ``[since, until]``."""
-    row = db.execute(
-        "SELECT first_key FROM dedupe_posts WHERE content_hash = ? AND created_at BETWEEN ? AND ?"
-        " ORDER BY created_at, post_key LIMIT 1",
-        [content_hash, since, until],
-    ).fetchone()
-    return row[0] if row else None
+def lookup(
+    db: Database, post_key: str, content_hash: str | None, since: int, until: int
+) -> tuple[str | None, str | None]:
+    """One query: (head of ``post_key`` if already indexed, head of the earliest post with
+    ``content_hash`` created inside ``[since, until]``)."""
+    rows = db.conn.execute(
+        "SELECT 1, first_key FROM dedupe_posts WHERE post_key = ? UNION ALL"
+        " SELECT * FROM (SELECT 2, first_key FROM dedupe_posts WHERE content_hash = ?"
+        " AND created_at BETWEEN ? AND ? ORDER BY created_at, post_key LIMIT 1)",
+        [post_key, content_hash, since, until],
+    ).fetchall()
+    found = dict(rows)
+    return found.get(1), found.get(2)
 
 
-def candidates(db: Database, bands: Sequence[int], since: int, until: int) -> list[Indexed]:
-    """Indexed posts sharing at least one LSH band key, created inside ``[since, until]``."""
+def candidates(
+    db: Database, bands: Sequence[int], since: int, until: int, limit: int = 20, scan: int = 2000
+) -> list[Indexed]:
+    """Indexed posts sharing LSH band keys, created inside ``[since, until]``.
+
+    At most ``limit``, those sharing the most bands first (a proxy for similarity), then the
+    oldest. Work stays bounded when templated posts fill a bucket: at most ``scan`` band
+    rows are read, each bucket newest first.
+    """
     clauses = " OR ".join(["(band = ? AND hash = ?)"] * len(bands))
-    params: list[int] = [v for pair in enumerate(bands) for v in pair]
+    params = [v for pair in enumerate(bands) for v in pair]
+    hits = f"SELECT post_key FROM dedupe_bands WHERE ({clauses}) AND created_at BETWEEN ? AND ? LIMIT ?"
     sql = (
-        "SELECT post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
-        f" WHERE post_key IN (SELECT post_key FROM dedupe_bands WHERE {clauses})"
-        " AND created_at BETWEEN ? AND ? ORDER BY created_at, post_key"
+        "SELECT p.post_key, p.first_key, p.created_at, p.lang, p.signature, p.words, p.keys FROM"
+        f" (SELECT post_key, count(*) AS shared FROM ({hits}) GROUP BY post_key) AS b"
+        " JOIN dedupe_posts AS p ON p.post_key = b.post_key"
+        " ORDER BY b.shared DESC, p.created_at, p.post_key LIMIT ?"
     )
-    rows = db.execute(sql, [*params, since, until]).fetchall()
+    rows = db.conn.execute(sql, [*params, since, until, scan, limit]).fetchall()
     return [_indexed(row) for row in rows]
+
+
+def features_of(db: Database, keys: set[str]) -> dict[str, Features]:
+    """Stored features of the given posts (cluster heads), by key; missing ones are skipped."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" * len(keys))
+    rows = db.execute(
+        "SELECT post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
+        f" WHERE post_key IN ({marks})",
+        sorted(keys),
+    ).fetchall()
+    return {row[0]: _indexed(row).features for row in rows}
 
 
 def _indexed(row: tuple) -> Indexed:
     key, first, created, lang, blob, words, keys = row
-    features = Features(lang, from_bytes(blob), frozenset(words.split()), frozenset(keys.split()))
+    features = Features(lang, from_bytes(blob), words, keys)
     return Indexed(key, first, created, features)
 
 
 def index_post(db: Database, post: Post, post_row_id: int | None = None) -> None:
     """Record ``post`` (after the dedupe stage) in the index; call inside the store's transaction.
 
-    Idempotent: a post already indexed is left alone. Posts without a content hash (nothing
-    left after normalisation) are indexed without bands.
+    Idempotent: a post already indexed is left alone. LSH bands are written only for posts
+    with a ``signature`` (the stage leaves it empty for exact duplicates and short texts).
     """
     fp = fingerprint(post.norm_text or clean(post.text))
     words, keys = fp.norm, " ".join(sorted(fp.keys))
     created = epoch(post.created_at)
-    exact_dup = post.content_hash is not None and _hash_known(db, post.content_hash)
-    cursor = db.execute(
+    cursor = db.conn.execute(
         "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang, author,"
         " created_at, signature, words, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
          post.author_handle, created, _blob(post), words, keys],
     )
-    if cursor.rowcount and post.signature and not exact_dup:
+    if cursor.rowcount and post.signature:
         db.conn.executemany(
             "INSERT OR IGNORE INTO dedupe_bands (band, hash, post_key, created_at) VALUES (?, ?, ?, ?)",
             [(band, value, post.key, created) for band, value in enumerate(_bands(post))],
         )
-
-
-def _hash_known(db: Database, content_hash: str) -> bool:
-    row = db.execute("SELECT 1 FROM dedupe_posts WHERE content_hash = ? LIMIT 1", [content_hash]).fetchone()
-    return row is not None
 
 
 def _blob(post: Post) -> bytes | None:

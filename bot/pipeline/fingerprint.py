@@ -42,12 +42,16 @@ class Fingerprint:
         return frozenset(self.norm.split())
 
 
-@lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """One word without accents/marks, casefolded, with script folds applied."""
     decomposed = unicodedata.normalize("NFKD", word)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold().translate(_FOLDS)
+
+
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[str, bool]:
+    return fold_word(raw), is_key(raw)
 
 
 def is_arabic(word: str) -> bool:
@@ -68,9 +72,8 @@ def strip_noise(text: str) -> str:
 def fingerprint(text: str) -> Fingerprint:
     """Fingerprint of an already :func:`bot.text.clean`-ed text (cached: the stage and the
     store's :func:`~bot.pipeline.dedupe_index.index_post` ask for the same text in turn)."""
-    raws = [w for w in _SPLIT.split(strip_noise(text)) if w]
-    words = [fold_word(w) for w in raws]
-    norm = " ".join(words)
-    keys = frozenset(word for raw, word in zip(raws, words, strict=True) if is_key(raw))
+    folded = [_word(raw) for raw in _SPLIT.split(strip_noise(text)) if raw]
+    norm = " ".join(word for word, _ in folded)
+    keys = frozenset(word for word, key in folded if key)
     digest = hashlib.sha1(norm.encode()).hexdigest() if norm else None
     return Fingerprint(norm, keys, digest)
