@@ -104,7 +104,7 @@ def normalised_variant(text: str, rng: random.Random, lang: str) -> str:
         lambda t: re.sub(r"[,.;:]", "", t) + " !!",
         lambda t: t.upper() if lang != "ar" else f"{t} {tco(rng)} {rng.choice(EMOJI)}",
         lambda t: hashtag_a_name(t),
-        lambda t: f"{t} via @{rng.choice(['afp', 'rfi', 'bbchausa', 'ajarabic', 'sahel_news'])}",
+        lambda t: f"{t} @{rng.choice(['afp', 'rfi', 'bbchausa', 'ajarabic', 'sahel_news'])}",
     ]
     first, second = rng.sample(range(len(edits)), 2)
     out = edits[first](text)
