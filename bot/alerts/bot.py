@@ -1,0 +1,42 @@
+"""The PTB bot object delivery talks through, pointed at ``SAHELWATCH_TELEGRAM_API_URL``.
+
+Requests go to ``{URL}/bot{TOKEN}/{method}``. Proxy variables are ignored for a loopback URL
+(a local Bot API server or the test fake). Send-only: an ``ExtBot`` without Application or
+Updater; flood control is ours (:mod:`bot.alerts.pacing`), not PTB's ``AIORateLimiter``, so it
+runs on the same injectable clock as everything else. ``PTB_TIMEDELTA`` makes
+``RetryAfter.retry_after`` a ``timedelta`` (PTB warns otherwise).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from urllib.parse import urlsplit
+
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+READ_TIMEOUT = 20.0  # Telegram fetches media URLs while we wait: 5 s (PTB's default) is short
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_bot(token: str, api_url: str) -> ExtBot[None]:
+    base = api_url.rstrip("/")
+    httpx_kwargs = {"trust_env": not is_loopback(base)}
+
+    def request() -> HTTPXRequest:
+        return HTTPXRequest(read_timeout=READ_TIMEOUT, httpx_kwargs=httpx_kwargs)
+
+    return ExtBot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot", request=request(),
+                  get_updates_request=request())

@@ -1,0 +1,115 @@
+"""Wiring Telegram delivery into a running SahelWatch, and hot reload of ``channels.yaml``.
+
+Delivery is on when ``SAHELWATCH_TELEGRAM`` is ``on``, or ``auto`` with a bot token and a
+``channels.yaml`` in the watchlists directory, and only for long-running commands (``run``).
+An edit of ``channels.yaml`` is picked up within seconds; an invalid edit is logged with its
+``file:line:column`` problems, reported to the admin chat, and the last good routing stays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.alerts.bot import make_bot
+from bot.alerts.channels import load_routing
+from bot.alerts.delivery import Delivery
+from bot.alerts.outbox import enqueue_hook
+from bot.alerts.pacing import Pacer
+from bot.alerts.routing import Routing
+from bot.errors import ConfigError, WatchlistError
+from bot.runtime import Runtime, watchlists_dir
+
+log = logging.getLogger(__name__)
+Stamp = tuple[int, int, int] | None
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class RoutingHolder:
+    """The routing in use; :meth:`check_now` swaps in a valid edit, keeps the old one otherwise.
+
+    A change is loaded once the file has stayed the same for one check (an editor may write it
+    in several steps). ``known_topics`` (the watchlists' topic names) turns a topic that no
+    watchlist defines into a logged warning.
+    """
+
+    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None) -> None:
+        self.path = path
+        self.known_topics = known_topics
+        self._routing = self._load()  # no last good one yet: errors go to the caller
+        self._stamp = self._pending = _stamp(path)
+        self.on_invalid: list[Callable[[WatchlistError], object]] = []
+
+    def get(self) -> Routing:
+        return self._routing
+
+    def check_now(self) -> bool:
+        stamp = _stamp(self.path)
+        if stamp == self._stamp or stamp != self._pending:
+            self._pending = stamp
+            return False
+        self._stamp = stamp
+        try:
+            self._routing = self._load()
+        except WatchlistError as exc:
+            log.error("channels.yaml change rejected, the last good routing stays:\n%s", exc)
+            for callback in self.on_invalid:
+                callback(exc)
+            return False
+        log.info("channels.yaml reloaded channels=%d", len(self._routing.channels))
+        return True
+
+    def _load(self) -> Routing:
+        routing = load_routing(self.path)
+        known = self.known_topics() if self.known_topics else None
+        for rule in routing.channels if known is not None else ():
+            for topic in sorted((rule.topics or frozenset()) - known):
+                log.warning("%s: topic '%s' is in no watchlist; this channel gets no posts for it",
+                            rule.where, topic)
+        return routing
+
+    async def watch(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        while not stop.is_set():
+            self.check_now()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+
+def channels_file(runtime: Runtime) -> Path:
+    return watchlists_dir(runtime.settings) / "channels.yaml"
+
+
+def wanted(runtime: Runtime, path: Path) -> bool:
+    settings = runtime.settings
+    if settings.telegram == "off" or not runtime.live:
+        return False
+    if settings.telegram == "on" and not path.is_file():
+        raise ConfigError(f"SAHELWATCH_TELEGRAM=on but {path} does not exist")
+    return bool(settings.telegram_bot_token) and path.is_file()
+
+
+def telegram_delivery(runtime: Runtime) -> None:
+    """Component: outbox hook on the store, Delivery as sink and task, channels.yaml watcher."""
+    path = channels_file(runtime)
+    if not wanted(runtime, path):
+        return
+    watchlist = runtime.extras.get("watchlist")
+    holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
+    settings = runtime.settings
+    bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
+    delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace))
+    holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
+        delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
+    runtime.store.post_hooks.append(enqueue_hook(holder.get))
+    runtime.sinks.append(delivery)
+    runtime.tasks.extend([delivery.run, holder.watch])

@@ -1,0 +1,139 @@
+"""Telegram delivery as one background task of the app: senders, digests, admin reports.
+
+:class:`Delivery` is also a sink: after each post's transaction commits, :meth:`emit` wakes the
+senders, so an alert leaves within milliseconds instead of at the next poll. One
+:class:`~bot.alerts.send.ChannelSender` runs per channel that has work; a paused channel is
+retried after ``pause_seconds`` while the others keep flowing. Digests are built every
+``tick`` seconds from the SQLite watermark. On stop, no new row is claimed and each in-flight
+send is finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
+
+from bot.alerts import digest, outbox
+from bot.alerts.pacing import Pacer, sleep_unless
+from bot.alerts.routing import Routing, chat_ref
+from bot.alerts.send import ChannelSender
+from bot.models import Post, utcnow
+from bot.store.db import Store
+from bot.store.posts import Saved
+
+log = logging.getLogger(__name__)
+
+
+class Delivery:
+    name = "telegram"
+
+    def __init__(self, store: Store, bot: Bot, routing: Callable[[], Routing], *, pacer: Pacer | None = None,
+                 now: Callable[[], datetime] = utcnow, pause_seconds: float = 600.0, tick: float = 1.0) -> None:
+        self.store, self.bot, self.routing, self.now = store, bot, routing, now
+        self.pacer = pacer or Pacer()
+        self.pause_seconds, self.tick = pause_seconds, tick
+        self.senders: dict[str, ChannelSender] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._paused_until: dict[str, float] = {}
+        self._wake: dict[str, asyncio.Event] = {}
+        self._stop = asyncio.Event()
+        self._reported: set[str] = set()
+
+    def emit(self, post: Post, saved: Saved) -> None:
+        """Sink hook, after the post's commit: wake every sender (cheap; they claim or sleep)."""
+        for event in self._wake.values():
+            event.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._stop = stop
+        if not await self._start_bot(stop):
+            return
+        try:
+            while not stop.is_set():
+                self.step()
+                await sleep_unless(stop, self.pacer.sleep, self.tick)
+        finally:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+            await self._shutdown_bot()
+
+    def step(self) -> None:
+        """One supervisor round: due digests, then a sender for every channel with work."""
+        routing = self.routing()
+        digest.run_due(self.store, routing, self.now())
+        for chat_id in self._ready_channels():
+            self._ensure_sender(chat_id, routing)
+
+    async def drain(self) -> None:
+        """Send everything sendable now (due digests included), then return: for tests and
+        one-shot use. Paused channels are skipped."""
+        self._stop = asyncio.Event()
+        routing = self.routing()
+        digest.run_due(self.store, routing, self.now())
+        await asyncio.gather(*(self._run_sender(self._sender(chat_id, routing), until_idle=True)
+                               for chat_id in self._ready_channels()))
+
+    def _ready_channels(self) -> list[str]:
+        now = self.pacer.clock()
+        return [c for c in sorted(set(outbox.channels_with_work(self.store)))
+                if self._paused_until.get(c, 0.0) <= now]
+
+    def _ensure_sender(self, chat_id: str, routing: Routing) -> None:
+        task = self._tasks.get(chat_id)
+        if (task is None or task.done()) and chat_id in self._ready_channels():
+            sender = self._sender(chat_id, routing)
+            self._tasks[chat_id] = asyncio.create_task(self._run_sender(sender), name=f"send:{chat_id}")
+
+    def _sender(self, chat_id: str, routing: Routing) -> ChannelSender:
+        if chat_id not in self.senders:
+            rule = routing.rule(chat_id)
+            where = f" ({rule.where})" if rule and rule.where else ""
+            self.senders[chat_id] = ChannelSender(chat_id, self.store, self.bot, self.pacer, self.report,
+                                                  self.pacer.sleep, where=where)
+        return self.senders[chat_id]
+
+    async def _run_sender(self, sender: ChannelSender, until_idle: bool = False) -> None:
+        sender.paused_reason = None
+        wake = self._wake.setdefault(sender.chat_id, asyncio.Event())
+        await sender.run(self._stop, wake, until_idle=until_idle)
+        if sender.paused_reason is not None:
+            self._paused_until[sender.chat_id] = self.pacer.clock() + self.pause_seconds
+
+    async def report(self, message: str) -> None:
+        """Tell the admin chat (once per distinct message) and the log; never raises."""
+        log.warning("admin report: %s", message)
+        admin = self.routing().admin_chat_id
+        if admin is None or message in self._reported:
+            return
+        self._reported.add(message)
+        try:
+            if await self.pacer.acquire(admin, 1, self._stop):
+                await self.bot.send_message(chat_ref(admin), message)
+        except TelegramError as exc:
+            log.error("admin chat unreachable chat=%s error=%s", admin, exc)
+
+    async def _start_bot(self, stop: asyncio.Event) -> bool:
+        """``getMe`` until it works (network errors retried); False on a refused token or stop."""
+        wait = 1.0
+        while not stop.is_set():
+            try:
+                await self.bot.initialize()
+                return True
+            except InvalidToken:
+                log.error("telegram refused the bot token (TELEGRAM_BOT_TOKEN); delivery is off")
+                return False
+            except TelegramError as exc:
+                log.warning("telegram not reachable, retrying wait=%.0f error=%s", wait, exc)
+                await sleep_unless(stop, self.pacer.sleep, wait)
+                wait = min(wait * 2, 60.0)
+        return False
+
+    async def _shutdown_bot(self) -> None:
+        try:
+            await self.bot.shutdown()
+        except TelegramError as exc:
+            log.warning("telegram shutdown error=%s", exc)

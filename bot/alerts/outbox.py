@@ -1,0 +1,130 @@
+"""The outbox table: what must reach Telegram, written in the same transaction as the post.
+
+Row kinds and states::
+
+    alert    pending → sending → sent | failed     one immediate alert for a post
+    similar  pending → sending → sent              a duplicate: refresh "+N similar" on the alert
+    digest   pending → sending → sent | failed     one digest message (built at the period's end)
+    item     held → digested                       a routine post waiting for its channel's digest
+
+A sender claims the oldest ``pending`` or ``sending`` row of its channel (``sending`` rows are
+the ones a crash left behind: they are sent again, so delivery is at-least-once with at most
+one duplicate per channel per crash), then records the Telegram message id at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.alerts.routing import Routing
+from bot.models import Post, utcnow
+from bot.store.db import PostHook, Store
+
+Clock = Callable[[], datetime]
+SENDABLE = ("alert", "similar", "digest")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    alert_key: str
+    channel: str
+    kind: str
+    post_id: int | None
+    payload: dict[str, object]
+    attempts: int
+
+
+def insert(db: sqlite_utils.Database, key: str, channel: str, kind: str, post_id: int | None,
+           created_at: datetime, payload: dict[str, object] | None = None, state: str = "pending") -> None:
+    db.execute(
+        "INSERT INTO outbox (alert_key, channel, kind, post_id, payload, state, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_key) DO NOTHING",
+        (key, channel, kind, post_id, json.dumps(payload or {}, ensure_ascii=False), state,
+         created_at.isoformat()),
+    )
+
+
+def enqueue_hook(routing: Callable[[], Routing], clock: Clock = utcnow) -> PostHook:
+    """A store hook: route each new post to its channels inside the post's transaction."""
+
+    def hook(db: sqlite_utils.Database, post: Post, row_id: int) -> None:
+        now = clock()
+        for rule in routing().channels_for(post):
+            if post.duplicate_of and _enqueue_similar(db, rule.chat_id, post, row_id, now):
+                continue  # the story was alerted here: never again, only its count changes
+            if rule.immediate(post):
+                insert(db, f"alert:{rule.chat_id}:{post.key}", rule.chat_id, "alert", row_id, now)
+            else:
+                insert(db, f"item:{rule.chat_id}:{post.key}", rule.chat_id, "item", row_id, now, state="held")
+
+    return hook
+
+
+def _enqueue_similar(db: sqlite_utils.Database, chat_id: str, post: Post, row_id: int, now: datetime) -> bool:
+    """When the original was alerted in this channel, queue a refresh of its "+N similar" line."""
+    original = f"alert:{chat_id}:{post.duplicate_of}"
+    if not db.execute("SELECT 1 FROM outbox WHERE alert_key = ?", (original,)).fetchone():
+        return False
+    insert(db, f"similar:{chat_id}:{post.key}", chat_id, "similar", row_id, now, {"original": original})
+    return True
+
+
+def claim_next(store: Store, channel: str, now: datetime | None = None) -> OutboxRow | None:
+    """Mark the channel's oldest unsent row ``sending`` (attempts + 1) and return it."""
+    with store.write() as db:
+        row = db.execute(
+            "SELECT id, alert_key, channel, kind, post_id, payload, attempts FROM outbox "
+            f"WHERE channel = ? AND state IN ('pending', 'sending') AND kind IN {SENDABLE} "
+            "ORDER BY id LIMIT 1",
+            (channel,),
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = ? WHERE id = ?",
+            ((now or utcnow()).isoformat(), row[0]),
+        )
+    return OutboxRow(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "{}"), row[6] + 1)
+
+
+def mark_sent(store: Store, row_id: int, message_ids: list[int], now: datetime | None = None) -> None:
+    with store.write() as db:
+        db.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, tg_message_id = ?, error = NULL WHERE id = ?",
+            ((now or utcnow()).isoformat(), ",".join(map(str, message_ids)), row_id),
+        )
+
+
+def mark_failed(store: Store, row_id: int, error: str) -> None:
+    with store.write() as db:
+        db.execute("UPDATE outbox SET state = 'failed', error = ? WHERE id = ?", (error[:500], row_id))
+
+
+def release(store: Store, row_id: int, error: str) -> None:
+    """Put a claimed row back (channel paused): it is sent first when the channel resumes."""
+    with store.write() as db:
+        db.execute("UPDATE outbox SET state = 'pending', error = ? WHERE id = ?", (error[:500], row_id))
+
+
+def channels_with_work(store: Store) -> list[str]:
+    rows = store.query(
+        f"SELECT DISTINCT channel FROM outbox WHERE state IN ('pending', 'sending') AND kind IN {SENDABLE}"
+    )
+    return [r["channel"] for r in rows]
+
+
+def sent_message_id(store: Store, alert_key: str) -> int | None:
+    """The first Telegram message id of a sent row (an album's first item), if any."""
+    value = store.scalar("SELECT tg_message_id FROM outbox WHERE alert_key = ? AND state = 'sent'",
+                         (alert_key,))
+    return int(str(value).split(",")[0]) if value else None
+
+
+def similar_count(store: Store, post_key: str) -> int:
+    return int(store.scalar("SELECT count(*) FROM posts WHERE duplicate_of = ?", (post_key,)) or 0)

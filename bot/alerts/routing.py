@@ -1,0 +1,54 @@
+"""Which channel gets which post: the rules of ``watchlists/channels.yaml``, once loaded.
+
+A channel takes a post that matched at least one topic, when the post has one of the channel's
+``topics`` (default: all) and its language is one of ``languages`` (default: all). Urgent posts
+and every post of a channel without ``digest`` go out immediately; the rest wait for the digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.models import Post
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    chat_id: str
+    topics: frozenset[str] | None = None
+    languages: frozenset[str] | None = None
+    digest: timedelta | None = None
+    where: str = ""  # file:line of the rule, for messages
+
+    def wants(self, post: Post) -> bool:
+        if not post.topics:
+            return False
+        if self.topics is not None and not self.topics.intersection(post.topics):
+            return False
+        return self.languages is None or (post.lang or "und") in self.languages
+
+    def immediate(self, post: Post) -> bool:
+        return self.digest is None or post.severity == "urgent"
+
+    def topics_of(self, post: Post) -> list[str]:
+        """The post's topics this channel shows (digest sections)."""
+        return [t for t in post.topics if self.topics is None or t in self.topics]
+
+
+@dataclass(frozen=True)
+class Routing:
+    channels: tuple[ChannelRule, ...] = ()
+    admins: tuple[int, ...] = ()
+    admin_chat_id: str | None = None
+
+    def channels_for(self, post: Post) -> list[ChannelRule]:
+        return [rule for rule in self.channels if rule.wants(post)]
+
+    def rule(self, chat_id: str) -> ChannelRule | None:
+        return next((r for r in self.channels if r.chat_id == chat_id), None)
+
+
+def chat_ref(chat_id: str) -> int | str:
+    """What the Bot API takes: an integer id, or ``@username`` as written."""
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id

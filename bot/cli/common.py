@@ -1,0 +1,50 @@
+"""Helpers shared by CLI commands: settings, logging, the event loop with signal handling."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from bot import logs
+from bot.app import Summary
+from bot.config import Settings
+
+T = TypeVar("T")
+
+
+def load_settings(db: Path | None = None, **overrides: object) -> Settings:
+    settings = Settings.from_env()
+    changes = {k: v for k, v in {"db": db, **overrides}.items() if v is not None}
+    if changes:
+        settings = Settings(**{**vars(settings), **changes})
+    logs.setup(settings.log_level, settings.log_format, settings.secrets())
+    return settings
+
+
+def run_until_signal(main: Callable[[asyncio.Event], Awaitable[T]]) -> T:
+    """Run ``main(stop)``; SIGTERM and SIGINT set ``stop`` so it can finish cleanly."""
+
+    async def runner() -> T:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        return await main(stop)
+
+    return asyncio.run(runner())
+
+
+def print_summary(summary: Summary) -> None:
+    click.echo(
+        f"read {summary.read}, stored {summary.stored}, duplicates {summary.duplicates}, "
+        f"already stored {summary.already_stored}, dropped {summary.dropped}, errors {summary.errors}"
+    )
+    langs = ", ".join(f"{k} {v}" for k, v in sorted(summary.languages.items(), key=lambda kv: -kv[1]))
+    click.echo(f"languages: {langs or '-'}")
+    topics = ", ".join(f"{k} {v}" for k, v in sorted(summary.topics.items(), key=lambda kv: -kv[1]))
+    click.echo(f"topics: {topics or '-'}")

@@ -1,0 +1,98 @@
+"""Core commands: demo, run, replay, export, stats."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+import click
+
+from bot.app import Summary
+from bot.cli import main
+from bot.cli.common import load_settings, print_summary, run_until_signal
+from bot.config import Settings
+from bot.runtime import assemble
+from bot.sinks.console import ConsoleSink
+from bot.sources.replay import ReplaySource, sample_path
+from bot.store.db import Store
+
+DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
+
+
+def replay_files(settings: Settings, files: list[Path], speed: float | None, console: bool,
+                 stop: asyncio.Event | None = None, live: bool = False) -> Summary:
+    """Replay ``files`` through the full pipeline into ``settings.db``; return the summary."""
+    store = Store(settings.db)
+    runtime = assemble(settings, store, live=live)
+    runtime.sources.extend(ReplaySource(f, speed=speed) for f in files)
+    if console:
+        runtime.sinks.append(ConsoleSink())
+    app = runtime.app()
+
+    async def go(stop: asyncio.Event) -> Summary:
+        return await app.run(stop, until_sources_done=not live)
+
+    try:
+        return run_until_signal(go) if stop is None else asyncio.run(go(stop))
+    finally:
+        store.close()
+
+
+@main.command()
+@DB_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="print only the summary")
+def demo(db: Path | None, quiet: bool) -> None:
+    """Replay the bundled sample (no network, no tokens) and print a summary.
+
+    \b
+    Example:
+        sahelwatch demo
+        sahelwatch demo --db /tmp/demo.db && sahelwatch stats --db /tmp/demo.db
+    """
+    with tempfile.TemporaryDirectory(prefix="sahelwatch-demo-") as tmp:
+        settings = load_settings(db or Path(tmp) / "demo.db", x="off", telegram="off")
+        summary = replay_files(settings, [sample_path()], None, console=not quiet)
+        print_summary(summary)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--replay", "replays", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="also replay this JSONL file (repeatable)")
+@click.option("--speed", type=float, help="pace replays at original gaps / SPEED")
+@click.option("--console/--no-console", default=False, help="print each stored post")
+def run(db: Path | None, replays: tuple[Path, ...], speed: float | None, console: bool) -> None:
+    """Run until SIGTERM/SIGINT: configured sources -> pipeline -> store -> alerts.
+
+    \b
+    Example:
+        X_BEARER_TOKEN_FILE=/run/secrets/x sahelwatch run
+        sahelwatch run --replay posts.jsonl --speed 60 --console
+    """
+    settings = load_settings(db)
+    summary = replay_files(settings, list(replays), speed, console, live=True)
+    print_summary(summary)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@DB_OPTION
+@click.option("--speed", type=float, help="pace at original gaps / SPEED (default: as fast as possible)")
+@click.option("--console/--no-console", default=True, help="print each stored post")
+def replay(files: tuple[Path, ...], db: Path | None, speed: float | None, console: bool) -> None:
+    """Replay JSONL files (as written by `export`) into the database, then exit.
+
+    \b
+    Example:
+        sahelwatch replay export.jsonl --db storage/sahelwatch.db
+    """
+    settings = load_settings(db, x="off", telegram="off")
+    print_summary(replay_files(settings, list(files), speed, console))
+
+
+def _register() -> None:
+    from bot.cli import data  # noqa: F401
+
+
+_register()

@@ -1,0 +1,105 @@
+"""``sahelwatch watchlist check`` and ``sahelwatch watchlist explain``.
+
+Problems are printed as ``file:line:column: problem``. Invalid watchlists given to ``explain``
+(or ``analyze``) raise :class:`~bot.errors.WatchlistError`, which ``main`` prints (exit 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli import main
+from bot.cli.common import load_settings
+from bot.pipeline.match import Hit, Matcher
+from bot.runtime import watchlists_dir
+from bot.text import Folded
+from bot.watchlist.load import check_directory
+from bot.watchlist.reload import build
+from bot.watchlist.schema import Checked
+
+WATCHLISTS_OPTION = click.option(
+    "--watchlists", "directory", type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of watchlist YAML files (default: SAHELWATCH_WATCHLISTS, else the shipped ones).",
+)
+
+
+def resolve(directory: Path | None) -> Path:
+    """The directory given, else the one ``run`` would use."""
+    return directory if directory is not None else watchlists_dir(load_settings())
+
+
+@main.group("watchlist")
+def watchlist() -> None:
+    """Check watchlist files and explain what they match.
+
+    \b
+    Examples:
+      sahelwatch watchlist check watchlists/
+      sahelwatch watchlist explain "Embuscade près de Tillabéri"
+    """
+
+
+@watchlist.command("check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def check(directory: Path | None) -> None:
+    """Check every watchlist file in DIRECTORY (default: the one `run` uses).
+
+    Prints one 'file:line:column: problem' line per error or warning, then a summary.
+    Exits 1 when there are errors, 0 when the watchlists are valid (warnings allowed).
+
+    \b
+    Example:
+      sahelwatch watchlist check watchlists/
+    """
+    checked = check_directory(resolve(directory))
+    for problem in checked.problems:
+        click.echo(str(problem))
+    click.echo(summary(checked))
+    if checked.errors:
+        raise SystemExit(1)
+
+
+def summary(checked: Checked) -> str:
+    counts = f"{len(checked.errors)} error(s), {len(checked.warnings)} warning(s)"
+    if checked.watchlist is None:
+        return f"invalid: {counts}"
+    wl = checked.watchlist
+    terms = sum(len(t.terms) for t in wl.topics)
+    return (f"valid: {len(wl.topics)} topics, {terms} terms, {len(wl.accounts)} accounts "
+            f"in {len(wl.files)} file(s); {counts}")
+
+
+@watchlist.command("explain")
+@WATCHLISTS_OPTION
+@click.argument("text")
+def explain(directory: Path | None, text: str) -> None:
+    """Show which terms hit TEXT, in which topics, and why a topic did not fire.
+
+    \b
+    Example:
+      sahelwatch watchlist explain "Wagner soldiers ambushed near Ménaka"
+    """
+    for line in explain_lines(build(resolve(directory)).matcher, text):
+        click.echo(line)
+
+
+def explain_lines(matcher: Matcher, text: str) -> list[str]:
+    lines = [f"matching copy: {Folded(text).text.strip()}"]
+    verdicts = matcher.verdicts(text)
+    for verdict in verdicts:
+        topic = verdict.topic
+        state = f"FIRED ({topic.severity})" if verdict.fired else f"not fired: {verdict.reason}"
+        lines.append(f"{topic.name}: {state}  [{topic.mark}]")
+        lines += [f"  {_hit_line(hit, text)}" for hit in verdict.hits]
+    if not verdicts:
+        lines.append("no term of any topic matched")
+    return lines
+
+
+def _hit_line(hit: Hit, text: str) -> str:
+    evasion = "  (possible evasion: hidden or lookalike characters)" if hit.evasion else ""
+    role = {"terms": "term", "require": "required", "exclude": "excluded"}[hit.role]
+    return (f"{role} '{hit.term.text}' [{hit.term.mark}] at {hit.start}-{hit.end}: "
+            f"{text[hit.start:hit.end]!r}{evasion}")

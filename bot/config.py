@@ -1,0 +1,130 @@
+"""Settings from environment variables, each declared once with its default and help.
+
+Secrets accept ``VAR`` or ``VAR_FILE`` (a path to a file holding the value; preferred, as
+with Docker secrets; the file wins when both are set). Components are ``auto`` by default:
+on when their secret is present. Setting one to ``on`` without its secret is a
+:class:`~bot.errors.ConfigError` naming the variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+
+SWITCHES = ("auto", "on", "off")
+
+
+def _setting(env: str, default: Any, help: str, secret: bool = False) -> Any:
+    return field(default=default, repr=not secret, metadata={"env": env, "help": help, "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = _setting("SAHELWATCH_DB", Path("storage/sahelwatch.db"), "SQLite database file")
+    watchlists: Path = _setting("SAHELWATCH_WATCHLISTS", Path("watchlists"), "directory of watchlist YAML files")
+    x_api_url: str = _setting("SAHELWATCH_X_API_URL", "https://api.twitter.com", "X API v2 base URL")
+    telegram_api_url: str = _setting(
+        "SAHELWATCH_TELEGRAM_API_URL", "https://api.telegram.org", "Telegram Bot API base URL"
+    )
+    x_bearer_token: str | None = _setting("X_BEARER_TOKEN", None, "X app bearer token", secret=True)
+    telegram_bot_token: str | None = _setting("TELEGRAM_BOT_TOKEN", None, "Telegram bot token", secret=True)
+    x: str = _setting("SAHELWATCH_X", "auto", "X collector: auto (on when a token is set), on, off")
+    telegram: str = _setting(
+        "SAHELWATCH_TELEGRAM", "auto", "Telegram delivery: auto (on with a token and channels.yaml), on, off"
+    )
+    telegram_pace: float = _setting(
+        "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
+    )
+    log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
+    log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
+    queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
+    heartbeat_seconds: float = _setting(
+        "SAHELWATCH_HEARTBEAT_SECONDS", 10.0, "how often the running bot writes its heartbeat (read by `health`)"
+    )
+    watchdog_seconds: float = _setting(
+        "SAHELWATCH_WATCHDOG_SECONDS", 300.0, "exit (code 3) when the event loop is blocked this long; 0: off"
+    )
+    watchdog_source_seconds: float = _setting(
+        "SAHELWATCH_WATCHDOG_SOURCE_SECONDS", 1800.0,
+        "exit (code 3) when a source shows no activity (item, keep-alive, poll, error) this long; 0: off",
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values = {f.name: _read(f, env) for f in dataclasses.fields(cls) if _present(f, env)}
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        for name in ("x", "telegram"):
+            if getattr(self, name) not in SWITCHES:
+                raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
+        if not self.heartbeat_seconds > 0:
+            raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
+        for name in ("watchdog_seconds", "watchdog_source_seconds"):
+            if not getattr(self, name) >= 0:
+                raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
+        if self.x == "on" and not self.x_bearer_token:
+            raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
+        if self.telegram == "on" and not self.telegram_bot_token:
+            raise ConfigError(
+                "SAHELWATCH_TELEGRAM=on but TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is not set"
+            )
+
+    @property
+    def x_enabled(self) -> bool:
+        return self.x == "on" or (self.x == "auto" and bool(self.x_bearer_token))
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, for log redaction."""
+        return [v for f in dataclasses.fields(self) if f.metadata["secret"] and (v := getattr(self, f.name))]
+
+
+def env_name(field_name: str) -> str:
+    return next(f.metadata["env"] for f in dataclasses.fields(Settings) if f.name == field_name)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for every setting: for docs and ``.env.example``."""
+    rows = []
+    for f in dataclasses.fields(Settings):
+        default = "" if f.default is None else str(f.default)
+        rows.append((f.metadata["env"], default, f.metadata["help"]))
+        if f.metadata["secret"]:
+            rows.append((f.metadata["env"] + "_FILE", "", f"file holding {f.metadata['env']}"))
+    return rows
+
+
+def _present(f: dataclasses.Field, env: Mapping[str, str]) -> bool:
+    name = f.metadata["env"]
+    return bool(env.get(name)) or (f.metadata["secret"] and bool(env.get(name + "_FILE")))
+
+
+def _read(f: dataclasses.Field, env: Mapping[str, str]) -> Any:
+    name = f.metadata["env"]
+    if f.metadata["secret"] and env.get(name + "_FILE"):
+        return _read_secret_file(name + "_FILE", env[name + "_FILE"])
+    raw = env[name].strip()
+    kind = type(f.default) if f.default is not None else str
+    try:
+        if kind is tuple:
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def _read_secret_file(var: str, path: str) -> str | None:
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{var} names a file that cannot be read ({exc.strerror})") from exc
+    return value or None  # an empty secret file means "not configured" (compose always mounts it)

@@ -1,0 +1,32 @@
+"""Pipeline stages in their order: normalise -> language -> dedupe -> match.
+
+:func:`build_pipeline` is the one place that decides which stages run; ``run``, ``demo``,
+``replay`` and ``analyze`` all use it, so they process posts identically.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config import Settings
+from bot.pipeline.base import Context, Pipeline, Stage
+from bot.pipeline.match import match
+from bot.pipeline.normalise import normalise
+from bot.store.db import Store
+
+__all__ = ["Context", "Pipeline", "Stage", "build_pipeline"]
+
+
+def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
+    """The stages for ``settings``, reading state from ``store`` and ``extras``.
+
+    ``extras["watchlist"]`` is the hot-reloading holder the runtime wires; without one the
+    watchlists in ``settings`` are loaded once (raises ``WatchlistError`` when invalid).
+    """
+    if "watchlist" not in extras:
+        from bot.runtime import watchlists_dir
+        from bot.watchlist.reload import build
+
+        extras["watchlist"] = build(watchlists_dir(settings)).matcher
+    stages: list[Stage] = [normalise, match]
+    return Pipeline(stages, Context(store=store, extras=dict(extras)))

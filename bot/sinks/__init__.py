@@ -1,0 +1,1 @@
+"""Sinks receive every stored post after its transaction committed (console, later more)."""

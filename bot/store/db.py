@@ -1,0 +1,80 @@
+"""The database handle: connection settings, the write transaction and migrations.
+
+Every write goes through :meth:`Store.write`, which opens ``BEGIN IMMEDIATE``: sqlite-utils'
+own ``atomic()`` opens a deferred ``BEGIN``, which fails at once with "database is locked"
+when another connection (a second process, Litestream) commits between its read and its
+write; an immediate transaction takes the write lock up front and waits ``busy_timeout``.
+sqlite-utils writes inside an open transaction use savepoints and never commit it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from bot.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from bot.models import Post
+
+PostHook = Callable[[sqlite_utils.Database, "Post", int], None]
+"""Runs inside the write transaction of every NEW post: ``(db, post, post_row_id)``."""
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Store:
+    """One SQLite file. Not thread-safe: one owner (the event loop) per Store."""
+
+    def __init__(self, path: str | Path, *, synchronous: str = "NORMAL", migrate: bool = True) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.post_hooks: list[PostHook] = []
+        with self.db.ensure_autocommit_on():
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA synchronous={synchronous}")
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        if migrate:
+            self.migrate()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction opened with ``BEGIN IMMEDIATE``; commits on success."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each recorded in ``_sqlite_migrations``; return their names."""
+        pending = [m.name for m in MIGRATIONS.pending(self.db)]
+        if pending:
+            with self.write():
+                MIGRATIONS.apply(self.db)
+        return pending
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in MIGRATIONS.applied(self.db)]
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """Read rows as dicts (autocommit read; never holds a read transaction open)."""
+        return list(self.db.query(sql, params))
+
+    def scalar(self, sql: str, params: tuple | dict = ()) -> object:
+        row = self.db.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,60 @@
+"""Numbered schema migrations, applied once each at start-up (``sqlite_utils.Migrations``).
+
+Never edit an applied migration: add the next number. Each runs inside the store's
+``BEGIN IMMEDIATE`` transaction (sqlite-utils nests it as a savepoint).
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+MIGRATIONS = sqlite_utils.Migrations("sahelwatch")
+
+
+@MIGRATIONS(name="0001_core")
+def m0001_core(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL, platform_id TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
+            url TEXT, author_id TEXT, author_handle TEXT, author_name TEXT,
+            created_at TEXT NOT NULL, collected_at TEXT NOT NULL, stored_at TEXT NOT NULL,
+            text TEXT NOT NULL, norm_text TEXT, lang_hint TEXT,
+            lang TEXT, lang_conf REAL, lang_detector TEXT,
+            content_hash TEXT, duplicate_of TEXT, repost_count INTEGER NOT NULL DEFAULT 0,
+            topics TEXT NOT NULL DEFAULT '[]', severity TEXT, places TEXT NOT NULL DEFAULT '[]',
+            repost_of TEXT, quote_of TEXT, reply_to TEXT, raw TEXT,
+            UNIQUE (platform, platform_id))"""
+    )
+    for cols in ("content_hash", "duplicate_of", "created_at", "lang"):
+        db.execute(f"CREATE INDEX idx_posts_{cols} ON posts ({cols})")
+    db.execute(
+        """CREATE TABLE matches (
+            id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            topic TEXT NOT NULL, term TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            evasion INTEGER NOT NULL DEFAULT 0)"""
+    )
+    db.execute("CREATE INDEX idx_matches_post ON matches (post_id)")
+    db.execute("CREATE INDEX idx_matches_topic ON matches (topic)")
+    db.execute(
+        """CREATE TABLE media (
+            id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL, preview_url TEXT,
+            width INTEGER, height INTEGER, duration_ms INTEGER, alt_text TEXT)"""
+    )
+    db.execute("CREATE INDEX idx_media_post ON media (post_id)")
+    db.execute("CREATE TABLE cursors (source TEXT PRIMARY KEY, value TEXT, updated_at TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY, alert_key TEXT NOT NULL UNIQUE, channel TEXT NOT NULL,
+            kind TEXT NOT NULL, post_id INTEGER REFERENCES posts(id), payload TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL, claimed_at TEXT, sent_at TEXT, tg_message_id TEXT, error TEXT)"""
+    )
+    db.execute("CREATE INDEX idx_outbox_pending ON outbox (channel, state, id)")
+    db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT, updated_at TEXT NOT NULL)")
+    db["posts"].enable_fts(
+        ["text", "author_handle", "author_name"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )

@@ -1,0 +1,34 @@
+"""Read-only summaries of the database for ``sahelwatch stats``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from bot.store.db import Store
+from bot.store.state import cursors
+
+
+def _count_by(store: Store, sql: str) -> dict[str, int]:
+    return {str(r["k"]): r["n"] for r in store.query(sql)}
+
+
+def collect_stats(store: Store) -> dict[str, object]:
+    topics: Counter[str] = Counter()
+    for row in store.query("SELECT topics FROM posts WHERE topics != '[]'"):
+        topics.update(json.loads(row["topics"]))
+    return {
+        "posts": {
+            "total": store.scalar("SELECT count(*) FROM posts"),
+            "duplicates": store.scalar("SELECT count(*) FROM posts WHERE duplicate_of IS NOT NULL"),
+            "matched": store.scalar("SELECT count(*) FROM posts WHERE topics != '[]'"),
+            "newest": store.scalar("SELECT max(created_at) FROM posts"),
+        },
+        "languages": _count_by(
+            store, "SELECT coalesce(lang, 'und') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"
+        ),
+        "topics": dict(topics.most_common()),
+        "platforms": _count_by(store, "SELECT platform k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
+        "outbox": _count_by(store, "SELECT state k, count(*) n FROM outbox GROUP BY 1"),
+        "cursors": cursors(store),
+    }

@@ -1,0 +1,1 @@
+"""Watchlists: admin-edited YAML files of topics and terms (schema, strict loader, hot reload)."""

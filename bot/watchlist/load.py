@@ -1,0 +1,99 @@
+"""Load and check a whole watchlist directory.
+
+Every ``*.yaml``/``*.yml`` file in the directory is a watchlist, except ``channels.yaml`` (the
+Telegram routing file) and hidden or editor files. All problems of all files are collected
+(never only the first), sorted by file and line, as :class:`~bot.watchlist.schema.Problem`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bot.errors import WatchlistError
+from bot.watchlist.lint import lint_topic
+from bot.watchlist.nodes import Reader, compose
+from bot.watchlist.parse import parse_file
+from bot.watchlist.schema import Account, Checked, Mark, Problem, Topic, Watchlist
+
+NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml"})
+SUFFIXES = (".yaml", ".yml")
+
+
+def watchlist_files(directory: str | Path) -> list[Path]:
+    """The watchlist files of ``directory``, sorted by name."""
+    return sorted(
+        path for path in Path(directory).iterdir()
+        if path.suffix in SUFFIXES and path.name not in NOT_WATCHLISTS
+        and not path.name.startswith((".", "#")) and path.is_file()
+    )
+
+
+def shown_path(directory: str | Path, name: str) -> str:
+    """The file name as errors show it: relative to where the admin pointed us."""
+    return os.path.normpath(os.path.join(str(directory), name))
+
+
+def check_directory(directory: str | Path) -> Checked:
+    """Parse and check every watchlist file; the watchlist is ``None`` when there are errors."""
+    if not Path(directory).is_dir():
+        return Checked(None, (Problem(Mark(str(directory), 0, 0), "not a directory"),))
+    files = watchlist_files(directory)
+    if not files:
+        return Checked(None, (Problem(Mark(str(directory), 0, 0), "no watchlist files (*.yaml) here"),))
+    problems: list[Problem] = []
+    topics: list[Topic] = []
+    accounts: list[Account] = []
+    for path in files:
+        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name))
+        topics += file_topics
+        accounts += file_accounts
+        problems += file_problems
+    problems += _duplicate_topics(topics)
+    problems.sort()
+    shown = tuple(shown_path(directory, p.name) for p in files)
+    watchlist = Watchlist(tuple(topics), tuple(accounts), shown)
+    return Checked(None if any(p.level == "error" for p in problems) else watchlist, tuple(problems))
+
+
+def load_directory(directory: str | Path) -> tuple[Watchlist, tuple[Problem, ...]]:
+    """The checked watchlist and its warnings; raises :class:`WatchlistError` on any error."""
+    checked = check_directory(directory)
+    if checked.watchlist is None:
+        raise WatchlistError([str(p) for p in checked.errors])
+    return checked.watchlist, checked.warnings
+
+
+def check_file(path: Path, shown: str) -> tuple[list[Topic], list[Account], list[Problem]]:
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [], [Problem(_byte_mark(shown, data, exc.start), f"not UTF-8 text ({exc.reason}); "
+                                                                      "save the file as UTF-8")]
+    except OSError as exc:
+        return [], [], [Problem(Mark(shown, 0, 0), f"cannot read: {exc.strerror}")]
+    root, problems = compose(shown, text)
+    reader = Reader(shown)
+    topics, accounts = parse_file(reader, root)
+    if root is None and not problems:
+        problems.append(Problem(Mark(shown, 1, 1), "file is empty: no topics or accounts", "warning"))
+    for topic in topics:
+        problems += lint_topic(topic)
+    return topics, accounts, problems + reader.problems
+
+
+def _byte_mark(shown: str, data: bytes, offset: int) -> Mark:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return Mark(shown, data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _duplicate_topics(topics: list[Topic]) -> list[Problem]:
+    first: dict[str, Topic] = {}
+    problems = []
+    for topic in topics:
+        if topic.name in first:
+            where = first[topic.name].mark
+            problems.append(Problem(topic.mark, f"topic '{topic.name}' is already defined at {where}"))
+        first.setdefault(topic.name, topic)
+    return problems
