@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -13,12 +14,14 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from bot.config import Settings
 from bot.models import Post, Refs
-from bot.pipeline.base import Context
-from bot.pipeline.dedupe import DedupeSettings, dedupe
-from bot.pipeline.dedupe_index import cluster_info, create_tables, index_post, prune
-from bot.pipeline.language import language
-from bot.pipeline.normalise import normalise
+from bot.pipeline import Pipeline, build_pipeline
+from bot.pipeline.dedupe_index import cluster_info, prune
+from bot.pipeline.prune import prune_task
+from bot.runtime import assemble
+from bot.store.db import Store
+from bot.store.posts import save_post
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -29,50 +32,53 @@ BASE = (
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database(tmp_path / "dedupe.db")
-    create_tables(database)
-    return database
+def pipeline(store: Store) -> Pipeline:
+    return build_pipeline(Settings(), store)
 
 
-def ingest(db: Database, text: str, pid: str, minutes: float = 0, author: str = "", **kw: object) -> Post:
-    """normalise → language → dedupe, then index in one transaction (what the store does)."""
+@pytest.fixture
+def db(store: Store) -> Database:
+    return store.db
+
+
+def ingest(pipeline: Pipeline, text: str, pid: str, minutes: float = 0, author: str = "", **kw: object) -> Post:
+    """The real pipeline (normalise → language → dedupe → match), then the real store."""
     created = kw.pop("created_at", T0 + timedelta(minutes=minutes))
     post = Post(platform="x", platform_id=pid, text=text, created_at=created,  # type: ignore[arg-type]
                 author_handle=author or f"user{pid}", **kw)  # type: ignore[arg-type]
-    ctx = Context(extras={"dedupe_db": db, "dedupe": DedupeSettings()})
-    post = dedupe(language(normalise(post, ctx), ctx), ctx)
-    with db.conn:
-        index_post(db, post)
-    return post
+    result = pipeline.run(post)
+    assert result is not None and pipeline.context.store is not None
+    save_post(pipeline.context.store, result)
+    return result
 
 
-def test_first_post_starts_a_cluster(db: Database) -> None:
-    post = ingest(db, BASE, "1")
+def test_first_post_starts_a_cluster(pipeline: Pipeline, db: Database) -> None:
+    post = ingest(pipeline, BASE, "1")
     assert post.duplicate_of is None
     assert post.content_hash and len(post.content_hash) == 40
     assert len(post.signature) == 64
 
 
-def test_same_platform_id_again_is_ignored(db: Database) -> None:
-    ingest(db, BASE, "1")
-    again = ingest(db, BASE, "1", minutes=5)
+def test_same_platform_id_again_is_ignored(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, BASE, "1")
+    again = ingest(pipeline, BASE, "1", minutes=5)
     assert again.duplicate_of is None
     assert db.execute("SELECT count(*) FROM dedupe_posts").fetchone()[0] == 1
     assert cluster_info(db, "x:1") == (0, [])
 
 
-def test_repost_points_at_the_original_and_counts_in_its_cluster(db: Database) -> None:
-    ingest(db, BASE, "1", author="afp")
-    rt = ingest(db, f"RT @afp: {BASE[:90]}…", "2", minutes=3, author="amina", refs=Refs(repost_of="1"))
+def test_repost_points_at_the_original_and_counts_in_its_cluster(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, BASE, "1", author="afp")
+    rt = ingest(pipeline, f"RT @afp: {BASE[:90]}…", "2", minutes=3, author="amina", refs=Refs(repost_of="1"))
     assert rt.duplicate_of == "x:1"
     assert cluster_info(db, "x:1") == (1, ["amina"])
+    assert db.execute("SELECT repost_count FROM posts WHERE key = 'x:1'").fetchone()[0] == 1
 
 
-def test_repost_of_an_unseen_original_is_matched_by_text_later(db: Database) -> None:
-    rt = ingest(db, f"RT @afp: {BASE}", "2", refs=Refs(repost_of="1"))
+def test_repost_of_an_unseen_original_is_matched_by_text_later(pipeline: Pipeline, db: Database) -> None:
+    rt = ingest(pipeline, f"RT @afp: {BASE}", "2", refs=Refs(repost_of="1"))
     assert rt.duplicate_of is None
-    original = ingest(db, BASE, "1", minutes=-30)
+    original = ingest(pipeline, BASE, "1", minutes=-30)
     assert original.duplicate_of == "x:2"
 
 
@@ -88,9 +94,9 @@ def test_repost_of_an_unseen_original_is_matched_by_text_later(db: Database) -> 
     ],
     ids=["verbatim", "rt-prefix", "case-accents", "link-emoji", "hashtag-punct", "mentions"],
 )
-def test_normalised_text_duplicates(db: Database, variant: str) -> None:
-    first = ingest(db, BASE, "1")
-    dup = ingest(db, variant, "2", minutes=10)
+def test_normalised_text_duplicates(pipeline: Pipeline, db: Database, variant: str) -> None:
+    first = ingest(pipeline, BASE, "1")
+    dup = ingest(pipeline, variant, "2", minutes=10)
     assert dup.content_hash == first.content_hash
     assert dup.duplicate_of == "x:1"
 
@@ -108,16 +114,16 @@ def test_normalised_text_duplicates(db: Database, variant: str) -> None:
     ],
     ids=["prefix", "source", "hashtags", "one-word", "inserted-word", "truncated", "via-mention"],
 )
-def test_near_duplicates(db: Database, variant: str) -> None:
-    first = ingest(db, BASE, "1")
-    dup = ingest(db, variant, "2", minutes=10)
+def test_near_duplicates(pipeline: Pipeline, db: Database, variant: str) -> None:
+    first = ingest(pipeline, BASE, "1")
+    dup = ingest(pipeline, variant, "2", minutes=10)
     assert dup.content_hash != first.content_hash
     assert dup.duplicate_of == "x:1"
 
 
-def test_reordered_hashtags_are_near_duplicates(db: Database) -> None:
-    ingest(db, f"{BASE} #Niger #Sahel #Sécurité", "1")
-    assert ingest(db, f"{BASE} #Sécurité #Niger #Sahel", "2", minutes=1).duplicate_of == "x:1"
+def test_reordered_hashtags_are_near_duplicates(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, f"{BASE} #Niger #Sahel #Sécurité", "1")
+    assert ingest(pipeline, f"{BASE} #Sécurité #Niger #Sahel", "2", minutes=1).duplicate_of == "x:1"
 
 
 @pytest.mark.parametrize(
@@ -131,49 +137,50 @@ def test_reordered_hashtags_are_near_duplicates(db: Database) -> None:
     ],
     ids=["other-town", "other-toll", "paraphrase", "translation"],
 )
-def test_hard_negatives_stay_apart(db: Database, other: str) -> None:
-    ingest(db, BASE, "1")
-    assert ingest(db, other, "2", minutes=10).duplicate_of is None
+def test_hard_negatives_stay_apart(pipeline: Pipeline, db: Database, other: str) -> None:
+    ingest(pipeline, BASE, "1")
+    assert ingest(pipeline, other, "2", minutes=10).duplicate_of is None
 
 
-def test_a_generic_member_does_not_chain_other_towns_into_the_cluster(db: Database) -> None:
-    ingest(db, BASE, "1")
-    cut = ingest(db, "Des hommes armés ont attaqué un village près de…", "2", minutes=1)
-    other_town = ingest(db, BASE.replace("Téra", "Ayorou"), "3", minutes=2)
+def test_a_generic_member_does_not_chain_other_towns_into_the_cluster(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, BASE, "1")
+    cut = ingest(pipeline, "Des hommes armés ont attaqué un village près de…", "2", minutes=1)
+    other_town = ingest(pipeline, BASE.replace("Téra", "Ayorou"), "3", minutes=2)
     assert cut.duplicate_of is None  # too little left to call it a copy
     assert other_town.duplicate_of is None
 
 
-def test_arabic_other_town_stays_apart_and_copy_joins(db: Database) -> None:
+def test_arabic_other_town_stays_apart_and_copy_joins(pipeline: Pipeline, db: Database) -> None:
     text = "هاجم مسلحون قرية قرب تيلابيري ليلة أمس وقتلوا ما لا يقل عن 12 مدنيا بحسب مصادر محلية."
-    ingest(db, text, "1")
-    assert ingest(db, text.replace("تيلابيري", "ديفا"), "2", minutes=1).duplicate_of is None
-    assert ingest(db, f"عاجل: {text}", "3", minutes=2).duplicate_of == "x:1"
+    ingest(pipeline, text, "1")
+    assert ingest(pipeline, text.replace("تيلابيري", "ديفا"), "2", minutes=1).duplicate_of is None
+    assert ingest(pipeline, f"عاجل: {text}", "3", minutes=2).duplicate_of == "x:1"
 
 
-def test_duplicate_of_is_the_first_post_of_the_cluster(db: Database) -> None:
-    ingest(db, BASE, "1")
-    ingest(db, f"{BASE} (AFP)", "2", minutes=1, author="b")
-    third = ingest(db, f"{BASE} (AFP) 🚨", "3", minutes=2, author="c")
+def test_duplicate_of_is_the_first_post_of_the_cluster(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, BASE, "1")
+    ingest(pipeline, f"{BASE} (AFP)", "2", minutes=1, author="b")
+    third = ingest(pipeline, f"{BASE} (AFP) 🚨", "3", minutes=2, author="c")
     assert third.duplicate_of == "x:1"
     assert cluster_info(db, "x:1") == (2, ["b", "c"])
     assert cluster_info(db, "x:3") == (2, ["b", "c"])
 
 
-def test_window_and_prune(db: Database) -> None:
-    ingest(db, BASE, "1")
-    assert ingest(db, f"{BASE} (AFP)", "2", minutes=8 * 24 * 60).duplicate_of is None
-    assert prune(db, T0 + timedelta(days=1)) == 1
+def test_window_and_prune(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, BASE, "1")
+    assert ingest(pipeline, f"{BASE} (AFP)", "2", minutes=8 * 24 * 60).duplicate_of is None
+    with pipeline.context.store.write() as wdb:  # type: ignore[union-attr]
+        assert prune(wdb, T0 + timedelta(days=1)) == 1
     assert db.execute("SELECT count(*) FROM dedupe_bands WHERE post_key = 'x:1'").fetchone()[0] == 0
-    assert ingest(db, BASE, "3", minutes=8 * 24 * 60 + 5).duplicate_of == "x:2"
+    assert ingest(pipeline, BASE, "3", minutes=8 * 24 * 60 + 5).duplicate_of == "x:2"
 
 
-def test_labelled_set_precision_and_recall(db: Database) -> None:
+def test_labelled_set_precision_and_recall(pipeline: Pipeline, db: Database) -> None:
     path = Path(__file__).parent / "data" / "dedupe_labelled.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     story, head = {}, {}
     for rec in records:
-        post = ingest(db, rec["text"], rec["id"], refs=Refs(**rec["refs"]), lang_hint=rec["lang"],
+        post = ingest(pipeline, rec["text"], rec["id"], refs=Refs(**rec["refs"]), lang_hint=rec["lang"],
                       created_at=datetime.fromisoformat(rec["created_at"]))
         story[post.key], head[post.key] = rec["story"], post.duplicate_of or post.key
     keys = list(story)
@@ -189,23 +196,17 @@ RESTART_SCRIPT = textwrap.dedent(
     """
     import sys
     from datetime import UTC, datetime
-    from sqlite_utils import Database
+    from bot.config import Settings
     from bot.models import Post
-    from bot.pipeline.base import Context
-    from bot.pipeline.dedupe import dedupe
-    from bot.pipeline.dedupe_index import create_tables, index_post
-    from bot.pipeline.language import language
-    from bot.pipeline.normalise import normalise
+    from bot.pipeline import build_pipeline
+    from bot.store.db import Store
+    from bot.store.posts import save_post
 
     path, pid, minute, text = sys.argv[1:5]
-    db = Database(path)
-    create_tables(db)
-    ctx = Context(extras={"dedupe_db": db})
+    store = Store(path)
     created = datetime(2025, 3, 1, 8, int(minute), tzinfo=UTC)
-    post = Post(platform="x", platform_id=pid, text=text, created_at=created)
-    post = dedupe(language(normalise(post, ctx), ctx), ctx)
-    with db.conn:
-        index_post(db, post)
+    post = build_pipeline(Settings(), store).run(Post(platform="x", platform_id=pid, text=text, created_at=created))
+    save_post(store, post)
     print(post.duplicate_of)
     """
 )
@@ -223,3 +224,21 @@ def test_near_duplicate_is_caught_after_a_process_restart(tmp_path: Path) -> Non
     assert run("1", 0, BASE) == "None"
     assert run("2", 5, f"URGENT : {BASE} (AFP)") == "x:1"
     assert run("3", 9, BASE.replace("attaqué", "assailli")) == "x:1"
+
+
+async def test_prune_task_drops_index_rows_outside_the_window(pipeline: Pipeline, db: Database) -> None:
+    ingest(pipeline, BASE, "1")
+    store = pipeline.context.store
+    assert store is not None
+    stop = asyncio.Event()
+    stop.set()  # prune once, then return
+    await prune_task(store, timedelta(days=7), now=lambda: T0 + timedelta(days=8))(stop)
+    assert db.execute("SELECT count(*) FROM dedupe_posts").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM posts WHERE key = 'x:1'").fetchone()[0] == 1
+
+
+def test_prune_task_runs_only_in_the_long_running_bot(store: Store) -> None:
+    def has_prune(live: bool) -> bool:
+        return any(t.__qualname__.startswith("prune_task") for t in assemble(Settings(), store, live=live).tasks)
+
+    assert has_prune(True) and not has_prune(False)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import ConfigError
 from bot.models import Post
 from bot.pipeline.base import Context
+from bot.pipeline.dedupe import DedupeSettings
 from bot.pipeline.langid import UnknownDetectorError
 from bot.pipeline.language import HINT_CONFIDENCE, LanguageSettings, LanguageTagger, language
 
@@ -119,7 +121,11 @@ def test_settings_from_environment() -> None:
 def test_configuration_errors_are_clear() -> None:
     with pytest.raises(UnknownDetectorError, match="choose one of: langdetect, py3langid"):
         LanguageTagger.from_settings(LanguageSettings(detector="cld3"))
-    with pytest.raises(ValueError, match="SAHELWATCH_LANG_MIN_LETTERS must be a number"):
+    with pytest.raises(ConfigError, match="SAHELWATCH_LANG_MIN_LETTERS='twenty' is not a valid int"):
         LanguageSettings.from_env({"SAHELWATCH_LANG_MIN_LETTERS": "twenty"})
+    with pytest.raises(ConfigError, match="SAHELWATCH_LANG_DETECTOR must be one of py3langid, langdetect"):
+        LanguageSettings.from_env({"SAHELWATCH_LANG_DETECTOR": "cld3"})
+    with pytest.raises(ConfigError, match="SAHELWATCH_DEDUPE_THRESHOLD must be greater than 0"):
+        DedupeSettings.from_env({"SAHELWATCH_DEDUPE_THRESHOLD": "1.5"})
     with pytest.raises(ValueError, match="does not know language code"):
         LanguageTagger.from_settings(LanguageSettings(languages=("en", "xx")))

@@ -6,16 +6,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 import bot
+from bot.config import Settings
 from bot.models import Post
-from bot.pipeline.base import Context
-from bot.pipeline.dedupe import dedupe
-from bot.pipeline.dedupe_index import cluster_info, create_tables, index_post
-from bot.pipeline.language import language
-from bot.pipeline.normalise import normalise
+from bot.pipeline import build_pipeline
+from bot.pipeline.dedupe_index import cluster_info
 from bot.sources.jsonl import read_lines
+from bot.store.db import Store
+from bot.store.posts import save_post
 
 SAMPLE = Path(bot.__file__).parent / "data" / "sample.jsonl"
 
@@ -55,16 +54,14 @@ def test_sample_covers_the_niger_nigeria_traps_and_noise(posts: list[Post]) -> N
         assert needle in text
 
 
-def test_pipeline_tags_four_languages_and_finds_the_duplicates(posts: list[Post], tmp_path: Path) -> None:
-    db = Database(tmp_path / "sample.db")
-    create_tables(db)
-    ctx = Context(extras={"dedupe_db": db})
+def test_pipeline_tags_four_languages_and_finds_the_duplicates(posts: list[Post], store: Store) -> None:
+    pipeline = build_pipeline(Settings(), store)
     done = []
     for post in posts:
-        post = dedupe(language(normalise(post, ctx), ctx), ctx)
-        with db.conn:
-            index_post(db, post)
-        done.append(post)
+        result = pipeline.run(post)
+        assert result is not None
+        save_post(store, result)
+        done.append(result)
     langs = Counter(p.lang for p in done)
     assert all(langs[lang] >= 30 for lang in ("en", "fr", "ar", "ha"))
     assert langs["und"] >= 2  # the emoji-only posts
@@ -72,5 +69,5 @@ def test_pipeline_tags_four_languages_and_finds_the_duplicates(posts: list[Post]
     duplicates = [p for p in done if p.duplicate_of]
     assert len(duplicates) >= 60
     head = Counter(p.duplicate_of for p in duplicates).most_common(1)[0][0]
-    count, handles = cluster_info(db, head)
+    count, handles = cluster_info(store.db, head)
     assert count >= 2 and len(handles) >= 2

@@ -15,7 +15,8 @@ in SQLite (:mod:`bot.pipeline.dedupe_index`), so it survives restarts. In order:
 4. **Near duplicate**: MinHash-64 LSH candidates, verified by :func:`bot.pipeline.similar.verify`;
    the most similar (then the oldest) wins.
 
-Only posts created within ``window`` of each other are compared. Configuration (environment):
+Only posts created within ``window`` of each other are compared. Configuration
+(:class:`bot.config.Settings`):
 ``SAHELWATCH_DEDUPE_WINDOW_DAYS`` (default 7), ``SAHELWATCH_DEDUPE_THRESHOLD`` (Jaccard,
 default 0.6), ``SAHELWATCH_DEDUPE_MIN_CHARS`` (shorter normalised texts get no near-duplicate
 check, default 20).
@@ -23,7 +24,6 @@ check, default 20).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +31,7 @@ from functools import cache
 
 from sqlite_utils import Database
 
+from bot.config import Settings
 from bot.models import Post
 from bot.pipeline import dedupe_index as index
 from bot.pipeline.base import Context
@@ -50,22 +51,13 @@ class DedupeSettings:
     min_chars: int = 20
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> DedupeSettings:
+        window = timedelta(days=settings.dedupe_window_days)
+        return cls(window, settings.dedupe_threshold, settings.dedupe_min_chars)
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DedupeSettings:
-        env = os.environ if env is None else env
-        days = _float(env, "SAHELWATCH_DEDUPE_WINDOW_DAYS", cls.window.days)
-        threshold = _float(env, "SAHELWATCH_DEDUPE_THRESHOLD", cls.threshold)
-        if not 0 < threshold <= 1:
-            raise ValueError(f"SAHELWATCH_DEDUPE_THRESHOLD must be in (0, 1], got {threshold}")
-        min_chars = int(_float(env, "SAHELWATCH_DEDUPE_MIN_CHARS", cls.min_chars))
-        return cls(timedelta(days=days), threshold, min_chars)
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    try:
-        return float(raw) if raw else default
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+        return cls.from_settings(Settings.from_env(env))
 
 
 def find_duplicate(
@@ -80,7 +72,7 @@ def find_duplicate(
     if own is not None:
         return (None if own == post.key else own), None
     if post.refs.repost_of:
-        head = index.head_of(db, f"{post.platform}:{post.refs.repost_of}")
+        head = index.original_head(db, f"{post.platform}:{post.refs.repost_of}")
         if head is not None:
             return head, None
     if same_text is not None or len(fp.norm) < settings.min_chars:

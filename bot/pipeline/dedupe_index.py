@@ -2,15 +2,16 @@
 
 Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
 
-- ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), content
-  hash, language, author handle, creation time (unix seconds), MinHash signature (64 ×
-  uint32 blob) and the normalised words and key words used to verify candidates.
+- ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
+  ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
+  (64 × uint32 blob) and the normalised words and key words used to verify candidates.
 - ``dedupe_bands``: ``(band, hash, created_at, post_key)`` LSH band keys, ``WITHOUT ROWID``
   so the primary key is the only B-tree, and each bucket reads newest first.
 
-The store calls :func:`index_post` inside the write transaction that stores the post, and
-:func:`prune` now and then to drop what is older than the window. Readers are plain
-``SELECT``s through the same ``sqlite_utils.Database``.
+The store calls :func:`index_post` and :func:`count_repost` (its post hooks, see
+:func:`install`) inside the write transaction that stores each new post; a background task
+calls :func:`prune` to drop what is older than the window. Cluster facts for alerts come from
+``posts.duplicate_of`` (:func:`cluster_info`), which is never pruned.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlite_utils import Database
@@ -28,30 +30,20 @@ from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
 from bot.pipeline.similar import Features
 from bot.text import clean
 
-MIGRATION_SQL = """
-CREATE TABLE IF NOT EXISTS dedupe_posts (
-    post_key TEXT PRIMARY KEY,
-    first_key TEXT NOT NULL,
-    post_id INTEGER,
-    content_hash TEXT,
-    lang TEXT,
-    author TEXT,
-    created_at INTEGER NOT NULL,
-    signature BLOB,
-    words TEXT NOT NULL DEFAULT '',
-    keys TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts(content_hash);
-CREATE INDEX IF NOT EXISTS dedupe_posts_first ON dedupe_posts(first_key);
-CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts(created_at);
-CREATE TABLE IF NOT EXISTS dedupe_bands (
-    band INTEGER NOT NULL,
-    hash INTEGER NOT NULL,
-    post_key TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (band, hash, created_at DESC, post_key)
-) WITHOUT ROWID;
-"""
+if TYPE_CHECKING:
+    from bot.store.db import Store
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS dedupe_posts (
+        post_key TEXT PRIMARY KEY, first_key TEXT NOT NULL, post_id INTEGER, content_hash TEXT,
+        lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
+        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '') WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts (content_hash)",
+    "CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts (created_at)",
+    """CREATE TABLE IF NOT EXISTS dedupe_bands (
+        band INTEGER NOT NULL, hash INTEGER NOT NULL, post_key TEXT NOT NULL, created_at INTEGER NOT NULL,
+        PRIMARY KEY (band, hash, created_at DESC, post_key)) WITHOUT ROWID""",
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +57,11 @@ class Indexed:
 
 
 def create_tables(db: Database) -> None:
-    """Create the tables (idempotent). The spine's migrations run the same SQL once."""
-    db.executescript(MIGRATION_SQL)
+    """Create the tables (idempotent); migration ``0002_dedupe_index`` calls this once.
+
+    Plain ``execute`` (not ``executescript``, which would commit the caller's transaction)."""
+    for statement in SCHEMA:
+        db.execute(statement)
 
 
 def epoch(moment: datetime) -> int:
@@ -145,10 +140,10 @@ def index_post(db: Database, post: Post, post_row_id: int | None = None) -> None
     words, keys = fp.norm, " ".join(sorted(fp.keys))
     created = epoch(post.created_at)
     cursor = db.conn.execute(
-        "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang, author,"
-        " created_at, signature, words, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang,"
+        " created_at, signature, words, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
-         post.author_handle, created, _blob(post), words, keys],
+         created, _blob(post), words, keys],
     )
     if cursor.rowcount and post.signature:
         db.conn.executemany(
@@ -172,13 +167,33 @@ def prune(db: Database, before: datetime) -> int:
     return db.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
 
 
+def count_repost(db: Database, post: Post, post_row_id: int | None = None) -> None:
+    """Post hook: a new repost adds one to its original's ``posts.repost_count``."""
+    if post.refs.repost_of:
+        original = f"{post.platform}:{post.refs.repost_of}"
+        db.conn.execute("UPDATE posts SET repost_count = repost_count + 1 WHERE key = ?", [original])
+
+
+def install(store: Store) -> None:
+    """Register the index hooks on ``store`` once (the dedupe stage relies on them)."""
+    for hook in (index_post, count_repost):
+        if hook not in store.post_hooks:
+            store.post_hooks.append(hook)
+
+
+def original_head(db: Database, key: str) -> str | None:
+    """Cluster head of a stored post, from ``posts`` (not windowed), else from the index."""
+    row = db.conn.execute("SELECT coalesce(duplicate_of, key) FROM posts WHERE key = ?", [key]).fetchone()
+    return row[0] if row else head_of(db, key)
+
+
 def cluster_info(db: Database, key: str) -> tuple[int, list[str]]:
-    """``(number of other posts in key's cluster, their distinct author handles, oldest first)``."""
-    head = head_of(db, key) or key
-    rows = db.execute(
-        "SELECT post_key, author FROM dedupe_posts WHERE first_key = ? ORDER BY created_at, post_key",
-        [head],
+    """``(number of other posts in key's cluster, their distinct author handles, oldest first)``,
+    for "+3 similar: @a, @b, @c". Read from ``posts.duplicate_of`` (indexed)."""
+    row = db.conn.execute("SELECT coalesce(duplicate_of, key) FROM posts WHERE key = ?", [key]).fetchone()
+    head = row[0] if row else key
+    rows = db.conn.execute(
+        "SELECT author_handle FROM posts WHERE duplicate_of = ? ORDER BY created_at, id", [head]
     ).fetchall()
-    others = [(k, author) for k, author in rows if k != head]
-    handles = list(dict.fromkeys(author for _, author in others if author))
-    return len(others), handles
+    handles = list(dict.fromkeys(handle for (handle,) in rows if handle))
+    return len(rows), handles

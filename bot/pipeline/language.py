@@ -13,19 +13,19 @@ The rule (precision first; ``und`` is an answer, not a failure):
    not languages and are never configured, so they are ignored.
 4. Else ``lang`` = ``und``. An emoji- or number-only post is always ``und``.
 
-Configuration (environment): ``SAHELWATCH_LANG_DETECTOR`` (``py3langid`` | ``langdetect``),
-``SAHELWATCH_LANGUAGES`` (comma-separated codes, default ``en,fr,ar,ha``),
+Configuration (:class:`bot.config.Settings`): ``SAHELWATCH_LANG_DETECTOR`` (``py3langid`` |
+``langdetect``), ``SAHELWATCH_LANGUAGES`` (comma-separated codes, default ``en,fr,ar,ha``),
 ``SAHELWATCH_LANG_MIN_LETTERS`` (default 20), ``SAHELWATCH_LANG_MIN_CONFIDENCE`` (default 0.5).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from bot.config import Settings
 from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.langid import UND, LanguageDetector, make_detector
@@ -51,26 +51,17 @@ class LanguageSettings:
     min_confidence: float = 0.5
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> LanguageSettings:
-        env = os.environ if env is None else env
-        langs = env.get("SAHELWATCH_LANGUAGES", "")
-        codes = tuple(c.strip().lower() for c in langs.split(",") if c.strip()) or cls.languages
+    def from_settings(cls, settings: Settings) -> LanguageSettings:
         return cls(
-            detector=env.get("SAHELWATCH_LANG_DETECTOR", cls.detector).strip() or cls.detector,
-            languages=codes,
-            min_letters=_number(env, "SAHELWATCH_LANG_MIN_LETTERS", cls.min_letters, int),
-            min_confidence=_number(env, "SAHELWATCH_LANG_MIN_CONFIDENCE", cls.min_confidence, float),
+            detector=settings.lang_detector,
+            languages=tuple(code.lower() for code in settings.languages),
+            min_letters=settings.lang_min_letters,
+            min_confidence=settings.lang_min_confidence,
         )
 
-
-def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return kind(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LanguageSettings:
+        return cls.from_settings(Settings.from_env(env))
 
 
 @dataclass(frozen=True)
@@ -123,9 +114,14 @@ class LanguageTagger:
 
 
 @cache
+def tagger_for(settings: LanguageSettings) -> LanguageTagger:
+    """One tagger per distinct configuration per process (loading a model takes ~0.5 s)."""
+    return LanguageTagger.from_settings(settings)
+
+
 def default_tagger() -> LanguageTagger:
-    """The tagger configured by the environment, built once per process."""
-    return LanguageTagger.from_settings(LanguageSettings.from_env())
+    """The tagger configured by the environment."""
+    return tagger_for(LanguageSettings.from_env())
 
 
 def language(post: Post, context: Context) -> Post:
