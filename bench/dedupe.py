@@ -3,13 +3,17 @@
     python bench/dedupe.py                  # quality on tests/data/dedupe_labelled.jsonl + 200k-post run
     python bench/dedupe.py --posts 50000    # smaller throughput/memory run
 
-Quality: the labelled set goes through normalise → language → dedupe → index_post on a
-fresh SQLite file (one transaction per post, like the store). Pairwise precision/recall
-compare predicted clusters (``duplicate_of`` or self) with labelled stories; recall per
-duplicate kind and false merges per hard-negative kind are listed too.
+Everything goes through the real store (``Store`` + ``save_post``, one transaction per post,
+the dedupe index written by the store's post hook), with the stages normalise → language →
+dedupe (no watchlist matching).
 
-Cost: ``--posts`` synthetic posts (≈30 % duplicates) through the same stages, committing
-every 500 posts; posts/s and RSS growth (psutil) over the run, extrapolated to 1M posts.
+Quality: pairwise precision/recall of predicted clusters (``duplicate_of`` or self) against
+labelled stories; recall per duplicate kind and false merges per hard-negative kind.
+
+Cost: ``--posts`` synthetic posts (≈25 % duplicates). Timed separately: the dedupe stage plus
+its index hook (the dedupe cost), and the whole ingest (posts row, FTS, commit included).
+RSS growth (psutil) over the last 3/4 of the run (caches are full by then), extrapolated to
+1M posts.
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
 import psutil
-from sqlite_utils import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
@@ -33,19 +37,48 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 import synth  # noqa: E402
 
 from bot.models import Post  # noqa: E402
+from bot.pipeline import dedupe_index  # noqa: E402
 from bot.pipeline.base import Context  # noqa: E402
-from bot.pipeline.dedupe import dedupe  # noqa: E402
-from bot.pipeline.dedupe_index import create_tables, index_post  # noqa: E402
-from bot.pipeline.language import language  # noqa: E402
+from bot.pipeline.dedupe import DedupeSettings, dedupe  # noqa: E402
+from bot.pipeline.language import LanguageSettings, language, tagger_for  # noqa: E402
 from bot.pipeline.normalise import normalise  # noqa: E402
 from bot.sources.jsonl import post_from_record  # noqa: E402
+from bot.store.db import Store  # noqa: E402
+from bot.store.posts import save_post  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "dedupe_labelled.jsonl"
 
 
-def run(post: Post, ctx: Context, db: Database) -> Post:
-    post = dedupe(language(normalise(post, ctx), ctx), ctx)
-    index_post(db, post)
+class Timed:
+    """Wraps a stage or hook and adds up the time spent in it."""
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn, self.seconds = fn, 0.0
+
+    def __call__(self, *args: object) -> object:
+        start = time.perf_counter()
+        try:
+            return self.fn(*args)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def open_store(path: Path) -> tuple[Store, Context, Timed, Timed]:
+    store = Store(path)
+    hook = Timed(dedupe_index.index_post)
+    store.post_hooks[:] = [hook, dedupe_index.count_repost]
+    extras = {"language": tagger_for(LanguageSettings()), "dedupe": DedupeSettings()}
+    return store, Context(store=store, extras=extras), Timed(dedupe), hook
+
+
+def prepare(post: Post, ctx: Context) -> Post:
+    return language(normalise(post, ctx), ctx)
+
+
+def ingest(post: Post, ctx: Context, stage: Callable) -> Post:
+    post = stage(post, ctx)
+    assert ctx.store is not None
+    save_post(ctx.store, post)
     return post
 
 
@@ -54,16 +87,12 @@ def pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
 
 
 def quality(path: Path, workdir: Path) -> None:
-    db = Database(workdir / "quality.db")
-    create_tables(db)
-    ctx = Context(extras={"dedupe_db": db})
+    _, ctx, stage, _ = open_store(workdir / "quality.db")
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     truth: dict[str, list[str]] = defaultdict(list)
     predicted: dict[str, list[str]] = defaultdict(list)
     for rec in records:
-        post = post_from_record(rec)
-        with db.conn:
-            post = run(post, ctx, db)
+        post = ingest(prepare(post_from_record(rec), ctx), ctx, stage)
         truth[str(rec["story"])].append(post.key)
         predicted[post.duplicate_of or post.key].append(post.key)
     true_pairs, got = pairs(truth), pairs(predicted)
@@ -126,49 +155,30 @@ def make_post(i: int, text: str, lang: str, created: float) -> Post:
 
 
 def cost(count: int, workdir: Path) -> None:
-    posts = stream(count)
-    db = Database(workdir / "cost.db")
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    create_tables(db)
-    ctx = Context(extras={"dedupe_db": db})
-    for post in posts[:200]:  # warm-up: model load, caches
-        language(post, ctx)
+    store, ctx, stage, hook = open_store(workdir / "cost.db")
+    posts = [prepare(p, ctx) for p in stream(count)]
     process = psutil.Process()
-    rss = [process.memory_info().rss]
-    dups, start = 0, time.perf_counter()
-    for offset in range(0, count, 500):
-        if offset == count // 4:
+    rss, dups, start = [process.memory_info().rss], 0, time.perf_counter()
+    for i, post in enumerate(posts):
+        if i == count // 4:
             rss.append(process.memory_info().rss)
-        with db.conn:
-            for post in posts[offset : offset + 500]:
-                dups += run(post, ctx, db).duplicate_of is not None
+        dups += ingest(post, ctx, stage).duplicate_of is not None
     elapsed = time.perf_counter() - start
     rss.append(process.memory_info().rss)
-    size = sum(f.stat().st_size for f in workdir.glob("cost.db*")) / 2**20
-    print(f"throughput: {count} posts in {elapsed:.1f} s = {count / elapsed:,.0f} posts/s "
-          f"(normalise+language+dedupe+index), {dups} duplicates found")
-    total, late = (rss[-1] - rss[0]) / 2**20, (rss[-1] - rss[-2]) / 2**20
-    slope = late * 1e6 / (count - count // 4)
-    print(f"  RSS growth {total:.1f} MB over the run ({late:.1f} MB over the last 3/4, caches already full)"
-          f" -> {slope:.1f} MB per 1M posts (extrapolated); DB file {size:.0f} MB")
-    dedupe_only(posts[: min(count, 50_000)], workdir)
-
-
-def dedupe_only(posts: list[Post], workdir: Path) -> None:
-    db = Database(workdir / "only.db")
-    db.execute("PRAGMA journal_mode=WAL")
-    create_tables(db)
-    ctx = Context(extras={"dedupe_db": db})
-    prepared = [language(normalise(p, ctx), ctx) for p in posts]
-    start = time.perf_counter()
-    for offset in range(0, len(prepared), 500):
-        with db.conn:
-            for post in prepared[offset : offset + 500]:
-                index_post(db, dedupe(post, ctx))
-    elapsed = time.perf_counter() - start
-    rate = len(prepared) / elapsed
-    print(f"  dedupe stage + index_post alone: {rate:,.0f} posts/s on {len(prepared)} posts")
+    dedupe_s = stage.seconds + hook.seconds
+    sizes = {t: store.scalar(f"SELECT sum(pgsize) FROM dbstat WHERE name LIKE '{t}%'") for t in ("dedupe_", "posts")}
+    print(f"cost: {count} posts, {dups} duplicates found")
+    print(f"  dedupe stage + index hook: {count / dedupe_s:,.0f} posts/s"
+          f" ({dedupe_s / count * 1e6:.0f} us/post: stage {stage.seconds / count * 1e6:.0f},"
+          f" hook {hook.seconds / count * 1e6:.0f})")
+    print(f"  whole ingest incl. posts row, FTS and one commit per post: {count / elapsed:,.0f} posts/s")
+    late = (rss[-1] - rss[-2]) / 2**20
+    print(f"  RSS growth {(rss[-1] - rss[0]) / 2**20:.1f} MB over the run, {late:.1f} MB over the last 3/4"
+          f" -> {late * 1e6 / (count - count // 4):.1f} MB per 1M posts (extrapolated)")
+    mb = {k: (v or 0) / 2**20 for k, v in sizes.items()}
+    print(f"  on disk: dedupe tables {mb['dedupe_']:.0f} MB ({mb['dedupe_'] * 2**20 / count:.0f} B/post),"
+          f" posts+FTS {mb['posts']:.0f} MB")
+    store.close()
 
 
 def main() -> None:

@@ -171,7 +171,10 @@ def test_window_and_prune(pipeline: Pipeline, db: Database) -> None:
     assert ingest(pipeline, f"{BASE} (AFP)", "2", minutes=8 * 24 * 60).duplicate_of is None
     with pipeline.context.store.write() as wdb:  # type: ignore[union-attr]
         assert prune(wdb, T0 + timedelta(days=1)) == 1
-    assert db.execute("SELECT count(*) FROM dedupe_bands WHERE post_key = 'x:1'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM dedupe_posts WHERE post_key = 'x:1'").fetchone()[0] == 0
+    first_id = db.execute("SELECT id FROM posts WHERE key = 'x:1'").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM dedupe_bands WHERE post_id = ?", [first_id]).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM dedupe_bands").fetchone()[0] == 16  # post 2's bands stay
     assert ingest(pipeline, BASE, "3", minutes=8 * 24 * 60 + 5).duplicate_of == "x:2"
 
 

@@ -5,7 +5,7 @@ Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
 - ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
   ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
   (64 × uint32 blob) and the normalised words and key words used to verify candidates.
-- ``dedupe_bands``: ``(band, hash, created_at, post_key)`` LSH band keys, ``WITHOUT ROWID``
+- ``dedupe_bands``: ``(band, hash, created_at, post_id)`` LSH band keys, ``WITHOUT ROWID``
   so the primary key is the only B-tree, and each bucket reads newest first.
 
 The store calls :func:`index_post` and :func:`count_repost` (its post hooks, see
@@ -35,14 +35,14 @@ if TYPE_CHECKING:
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS dedupe_posts (
-        post_key TEXT PRIMARY KEY, first_key TEXT NOT NULL, post_id INTEGER, content_hash TEXT,
-        lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
-        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '') WITHOUT ROWID""",
+        post_id INTEGER PRIMARY KEY, post_key TEXT NOT NULL UNIQUE, first_key TEXT NOT NULL,
+        content_hash TEXT, lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
+        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts (content_hash)",
     "CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts (created_at)",
     """CREATE TABLE IF NOT EXISTS dedupe_bands (
-        band INTEGER NOT NULL, hash INTEGER NOT NULL, post_key TEXT NOT NULL, created_at INTEGER NOT NULL,
-        PRIMARY KEY (band, hash, created_at DESC, post_key)) WITHOUT ROWID""",
+        band INTEGER NOT NULL, hash INTEGER NOT NULL, created_at INTEGER NOT NULL, post_id INTEGER NOT NULL,
+        PRIMARY KEY (band, hash, created_at DESC, post_id)) WITHOUT ROWID""",
 )
 
 
@@ -100,12 +100,12 @@ def candidates(
     """
     clauses = " OR ".join(["(band = ? AND hash = ?)"] * len(bands))
     params = [v for pair in enumerate(bands) for v in pair]
-    hits = f"SELECT post_key FROM dedupe_bands WHERE ({clauses}) AND created_at BETWEEN ? AND ? LIMIT ?"
+    hits = f"SELECT post_id FROM dedupe_bands WHERE ({clauses}) AND created_at BETWEEN ? AND ? LIMIT ?"
     sql = (
         "SELECT p.post_key, p.first_key, p.created_at, p.lang, p.signature, p.words, p.keys FROM"
-        f" (SELECT post_key, count(*) AS shared FROM ({hits}) GROUP BY post_key) AS b"
-        " JOIN dedupe_posts AS p ON p.post_key = b.post_key"
-        " ORDER BY b.shared DESC, p.created_at, p.post_key LIMIT ?"
+        f" (SELECT post_id, count(*) AS shared FROM ({hits}) GROUP BY post_id) AS b"
+        " JOIN dedupe_posts AS p ON p.post_id = b.post_id"
+        " ORDER BY b.shared DESC, p.created_at, p.post_id LIMIT ?"
     )
     rows = db.conn.execute(sql, [*params, since, until, scan, limit]).fetchall()
     return [_indexed(row) for row in rows]
@@ -130,7 +130,7 @@ def _indexed(row: tuple) -> Indexed:
     return Indexed(key, first, created, features)
 
 
-def index_post(db: Database, post: Post, post_row_id: int | None = None) -> None:
+def index_post(db: Database, post: Post, post_row_id: int) -> None:
     """Record ``post`` (after the dedupe stage) in the index; call inside the store's transaction.
 
     Idempotent: a post already indexed is left alone. LSH bands are written only for posts
@@ -147,8 +147,8 @@ def index_post(db: Database, post: Post, post_row_id: int | None = None) -> None
     )
     if cursor.rowcount and post.signature:
         db.conn.executemany(
-            "INSERT OR IGNORE INTO dedupe_bands (band, hash, post_key, created_at) VALUES (?, ?, ?, ?)",
-            [(band, value, post.key, created) for band, value in enumerate(_bands(post))],
+            "INSERT OR IGNORE INTO dedupe_bands (band, hash, created_at, post_id) VALUES (?, ?, ?, ?)",
+            [(band, value, created, post_row_id) for band, value in enumerate(_bands(post))],
         )
 
 
