@@ -1,4 +1,7 @@
-"""Write the labelled dedupe set: ``python bench/make_dedupe_set.py [OUT]`` (deterministic).
+"""Write the labelled dedupe set: ``python bench/make_dedupe_set.py [OUT [SEED]]`` (deterministic).
+
+The committed set uses seed 5; other seeds give held-out sets for checking that tuning on
+the committed set did not overfit it.
 
 Each line is a post in the JSONL post format (``bot/sources/jsonl.py``) plus labels:
 ``story`` (posts with the same story are true duplicates), ``kind`` (``base``, ``exact``,
@@ -117,7 +120,7 @@ def record(item: Item, post_id: str, ids: dict[int, str]) -> dict:
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
-    rows = build()
+    rows = build(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for row in rows:

@@ -17,8 +17,8 @@ from sqlite_utils import Database
 from bot.config import Settings
 from bot.models import Post, Refs
 from bot.pipeline import Pipeline, build_pipeline
+from bot.pipeline.component import prune_task
 from bot.pipeline.dedupe_index import cluster_info, prune
-from bot.pipeline.prune import prune_task
 from bot.runtime import assemble
 from bot.store.db import Store
 from bot.store.posts import save_post

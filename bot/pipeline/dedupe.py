@@ -42,6 +42,7 @@ from bot.text import clean
 
 EXTRAS_DB = "dedupe_db"
 EXTRAS_SETTINGS = "dedupe"
+AMBIGUITY_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,26 @@ def find_duplicate(
 def near_duplicate(
     db: Database, new: Features, settings: DedupeSettings, span: tuple[int, int]
 ) -> str | None:
-    """Head of the best verified LSH candidate (checked against its cluster head too)."""
+    """Head of the best verified LSH candidate (checked against its cluster head too).
+
+    Ambiguity is not a match: when candidates from two clusters verify within
+    :data:`AMBIGUITY_MARGIN` of each other (a post cut before the place name fits several
+    stories made from one template), the post starts its own cluster.
+    """
     found = index.candidates(db, band_keys(new.signature), *span)
     scored = [(score, c) for c in found if (score := verify(new, c.features, settings.threshold)) is not None]
     scored.sort(key=lambda pair: -pair[0])
-    heads = index.features_of(db, {c.first_key for _, c in scored[:3]} - {c.post_key for c in found})
+    heads = index.features_of(db, {c.first_key for _, c in scored} - {c.post_key for c in found})
     heads.update({c.post_key: c.features for c in found})
-    for _, cand in scored[:3]:
+    best: dict[str, float] = {}
+    for score, cand in scored:
         head = heads.get(cand.first_key)
-        if head is None or not keys_replaced(new, head):
-            return cand.first_key
-    return None
+        if cand.first_key not in best and (head is None or not keys_replaced(new, head)):
+            best[cand.first_key] = score
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN):
+        return None
+    return ranked[0][0]
 
 
 def database(context: Context) -> Database:

@@ -134,7 +134,9 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     """Record ``post`` (after the dedupe stage) in the index; call inside the store's transaction.
 
     Idempotent: a post already indexed is left alone. LSH bands are written only for posts
-    with a ``signature`` (the stage leaves it empty for exact duplicates and short texts).
+    with a ``signature`` (the stage leaves it empty for exact duplicates and short texts) whose
+    text is not cut off with an ellipsis: a cut text fits every story made from the same
+    template, so it may join a cluster but never becomes a near-duplicate target itself.
     """
     fp = fingerprint(post.norm_text or clean(post.text))
     words, keys = fp.norm, " ".join(sorted(fp.keys))
@@ -145,11 +147,16 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
         [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
          created, _blob(post), words, keys],
     )
-    if cursor.rowcount and post.signature:
+    if cursor.rowcount and post.signature and not is_cut(post.text):
         db.conn.executemany(
             "INSERT OR IGNORE INTO dedupe_bands (band, hash, created_at, post_id) VALUES (?, ?, ?, ?)",
             [(band, value, created, post_row_id) for band, value in enumerate(_bands(post))],
         )
+
+
+def is_cut(text: str) -> bool:
+    """True for a text that ends with an ellipsis (X truncates long reposts this way)."""
+    return text.rstrip().endswith(("…", "..."))
 
 
 def _blob(post: Post) -> bytes | None:
@@ -181,17 +188,21 @@ def install(store: Store) -> None:
             store.post_hooks.append(hook)
 
 
+def stored_head(db: Database, key: str) -> str | None:
+    """Cluster head of a post in ``posts`` (never pruned), or ``None`` if it is not stored."""
+    row = db.conn.execute("SELECT coalesce(duplicate_of, key) FROM posts WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
 def original_head(db: Database, key: str) -> str | None:
     """Cluster head of a stored post, from ``posts`` (not windowed), else from the index."""
-    row = db.conn.execute("SELECT coalesce(duplicate_of, key) FROM posts WHERE key = ?", [key]).fetchone()
-    return row[0] if row else head_of(db, key)
+    return stored_head(db, key) or head_of(db, key)
 
 
 def cluster_info(db: Database, key: str) -> tuple[int, list[str]]:
     """``(number of other posts in key's cluster, their distinct author handles, oldest first)``,
     for "+3 similar: @a, @b, @c". Read from ``posts.duplicate_of`` (indexed)."""
-    row = db.conn.execute("SELECT coalesce(duplicate_of, key) FROM posts WHERE key = ?", [key]).fetchone()
-    head = row[0] if row else key
+    head = stored_head(db, key) or key
     rows = db.conn.execute(
         "SELECT author_handle FROM posts WHERE duplicate_of = ? ORDER BY created_at, id", [head]
     ).fetchall()
