@@ -22,6 +22,7 @@ from bot.pipeline.dedupe_index import cluster_info, prune
 from bot.runtime import assemble
 from bot.store.db import Store
 from bot.store.posts import save_post
+from tests.watchlist_util import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -245,3 +246,19 @@ def test_prune_task_runs_only_in_the_long_running_bot(store: Store) -> None:
         return any(t.__qualname__.startswith("prune_task") for t in assemble(Settings(), store, live=live).tasks)
 
     assert has_prune(True) and not has_prune(False)
+
+
+def test_analyze_prints_detected_language_and_duplicate_of_for_every_post() -> None:
+    posts = [
+        {"id": "1", "text": BASE, "lang": "en"},  # the hint is wrong; the text is French
+        {"id": "2", "text": f"RT @afp: {BASE}", "refs": {"repost_of": "1"}},
+        {"id": "3", "text": f"URGENT : {BASE} (AFP)"},
+        {"id": "4", "text": "'Yan bindiga sun kai hari a kauyen Tsafe na jihar Zamfara cikin dare"},
+        {"id": "5", "text": "🔥🔥🔥", "lang": "zxx"},
+    ]
+    stdin = "\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n"
+    result = run_cli("analyze", "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(x["id"], x["lang"], x["duplicate_of"]) for x in lines] == [
+        ("1", "fr", None), ("2", "fr", "1"), ("3", "fr", "1"), ("4", "ha", None), ("5", "und", None)]
