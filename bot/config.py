@@ -52,6 +52,27 @@ class Settings:
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
+    lang_detector: str = _setting(
+        "SAHELWATCH_LANG_DETECTOR", "py3langid", "language detector: py3langid (knows Hausa) or langdetect (seeded)"
+    )
+    languages: tuple = _setting(
+        "SAHELWATCH_LANGUAGES", ("en", "fr", "ar", "ha"), "comma-separated language codes to tag; others are und"
+    )
+    lang_min_letters: int = _setting(
+        "SAHELWATCH_LANG_MIN_LETTERS", 20, "fewer letters (after URLs, mentions, emoji, numbers) -> und or hint"
+    )
+    lang_min_confidence: float = _setting(
+        "SAHELWATCH_LANG_MIN_CONFIDENCE", 0.5, "lower detector confidence -> und or the platform's hint"
+    )
+    dedupe_window_days: float = _setting(
+        "SAHELWATCH_DEDUPE_WINDOW_DAYS", 7.0, "near-duplicate window: posts further apart are never merged"
+    )
+    dedupe_threshold: float = _setting(
+        "SAHELWATCH_DEDUPE_THRESHOLD", 0.6, "near-duplicate Jaccard similarity (character 5-grams), 0-1"
+    )
+    dedupe_min_chars: int = _setting(
+        "SAHELWATCH_DEDUPE_MIN_CHARS", 20, "shorter normalised texts get only the exact-text check"
+    )
     heartbeat_seconds: float = _setting(
         "SAHELWATCH_HEARTBEAT_SECONDS", 10.0, "how often the running bot writes its heartbeat (read by `health`)"
     )
@@ -82,12 +103,25 @@ class Settings:
         for name in ("watchdog_seconds", "watchdog_source_seconds"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
+        self._validate_pipeline()
         if self.x == "on" and not self.x_bearer_token:
             raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
         if self.telegram == "on" and not self.telegram_bot_token:
             raise ConfigError(
                 "SAHELWATCH_TELEGRAM=on but TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is not set"
             )
+
+    def _validate_pipeline(self) -> None:
+        from bot.pipeline.langid import DETECTORS
+
+        if self.lang_detector not in DETECTORS:
+            raise ConfigError(f"SAHELWATCH_LANG_DETECTOR must be one of {', '.join(DETECTORS)}")
+        if not self.languages:
+            raise ConfigError("SAHELWATCH_LANGUAGES must name at least one language code")
+        if not 0 < self.dedupe_threshold <= 1:
+            raise ConfigError("SAHELWATCH_DEDUPE_THRESHOLD must be greater than 0 and at most 1")
+        if not self.dedupe_window_days > 0:
+            raise ConfigError("SAHELWATCH_DEDUPE_WINDOW_DAYS must be greater than 0")
 
     @property
     def x_enabled(self) -> bool:

@@ -19,7 +19,7 @@ def _post(pid: str = "1", text: str = "Attaque à Ménaka") -> Post:
 def test_migrations_recorded_once(tmp_path):
     Store(tmp_path / "a.db").close()
     again = Store(tmp_path / "a.db")
-    assert again.applied_migrations() == ["0001_core"]
+    assert again.applied_migrations() == ["0001_core", "0002_dedupe_index"]
     assert again.migrate() == []
 
 

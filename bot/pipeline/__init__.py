@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Settings
+from bot.pipeline import dedupe_index
 from bot.pipeline.base import Context, Pipeline, Stage
+from bot.pipeline.dedupe import DedupeSettings, dedupe
+from bot.pipeline.language import LanguageSettings, language, tagger_for
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
 from bot.store.db import Store
@@ -22,11 +25,15 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
 
     ``extras["watchlist"]`` is the hot-reloading holder the runtime wires; without one the
     watchlists in ``settings`` are loaded once (raises ``WatchlistError`` when invalid).
+    The dedupe stage's index hooks are registered on ``store`` here, with the stage.
     """
     if "watchlist" not in extras:
         from bot.runtime import watchlists_dir
         from bot.watchlist.reload import build
 
         extras["watchlist"] = build(watchlists_dir(settings)).matcher
-    stages: list[Stage] = [normalise, match]
+    extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
+    extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
+    dedupe_index.install(store)
+    stages: list[Stage] = [normalise, language, dedupe, match]
     return Pipeline(stages, Context(store=store, extras=dict(extras)))

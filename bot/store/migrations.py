@@ -58,3 +58,11 @@ def m0001_core(db: sqlite_utils.Database) -> None:
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
+
+
+@MIGRATIONS(name="0002_dedupe_index")
+def m0002_dedupe_index(db: sqlite_utils.Database) -> None:
+    """The near-duplicate index (``dedupe_posts``, ``dedupe_bands``): see bot/pipeline/dedupe_index.py."""
+    from bot.pipeline.dedupe_index import create_tables
+
+    create_tables(db)

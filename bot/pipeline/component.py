@@ -1,0 +1,60 @@
+"""Wiring for the language and dedupe stages.
+
+- :func:`language_component` loads the configured detector while the runtime is assembled
+  (the model takes ~0.5 s to load: before any source starts, not during ingestion).
+- :func:`dedupe_component` adds the prune task that keeps the dedupe index to its window:
+  every ``every`` seconds (and once at start) it deletes index rows for posts created before
+  ``now - window`` (:func:`bot.pipeline.dedupe_index.prune`), in its own write transaction.
+  Stored posts and their ``duplicate_of`` are never touched. One-shot commands (demo,
+  replay, analyze) do not prune: they may replay old posts on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.app import Task
+from bot.models import utcnow
+from bot.pipeline.dedupe import DedupeSettings
+from bot.pipeline.dedupe_index import prune
+from bot.pipeline.language import LanguageSettings, tagger_for
+from bot.store.db import Store
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY_S = 3600.0
+
+
+def prune_task(
+    store: Store, window: timedelta, every: float = PRUNE_EVERY_S, now: Callable[[], datetime] = utcnow
+) -> Task:
+    async def run(stop: asyncio.Event) -> None:
+        while True:
+            with store.write() as db:
+                dropped = prune(db, now() - window)
+            log.info("dedupe index pruned", extra={"dropped": dropped, "window_days": window.days})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+            if stop.is_set():
+                return
+
+    return run
+
+
+def dedupe_component(runtime: Runtime) -> None:
+    """Component: the prune task, for long-running ``run`` only."""
+    if runtime.live:
+        window = DedupeSettings.from_settings(runtime.settings).window
+        runtime.tasks.append(prune_task(runtime.store, window))
+
+
+def language_component(runtime: Runtime) -> None:
+    """Component: the language tagger, shared with the pipeline through ``extras``."""
+    runtime.extras["language"] = tagger_for(LanguageSettings.from_settings(runtime.settings))

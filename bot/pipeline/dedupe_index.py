@@ -1,0 +1,210 @@
+"""The dedupe index, kept in SQLite (not in RAM) so it survives restarts and stays small.
+
+Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
+
+- ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
+  ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
+  (64 × uint32 blob) and the normalised words and key words used to verify candidates.
+- ``dedupe_bands``: ``(band, hash, created_at, post_id)`` LSH band keys, ``WITHOUT ROWID``
+  so the primary key is the only B-tree, and each bucket reads newest first.
+
+The store calls :func:`index_post` and :func:`count_repost` (its post hooks, see
+:func:`install`) inside the write transaction that stores each new post; a background task
+calls :func:`prune` to drop what is older than the window. Cluster facts for alerts come from
+``posts.duplicate_of`` (:func:`cluster_info`), which is never pruned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlite_utils import Database
+
+from bot.models import Post
+from bot.pipeline.fingerprint import fingerprint
+from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
+from bot.pipeline.similar import Features
+from bot.text import clean
+
+if TYPE_CHECKING:
+    from bot.store.db import Store
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS dedupe_posts (
+        post_id INTEGER PRIMARY KEY, post_key TEXT NOT NULL UNIQUE, first_key TEXT NOT NULL,
+        content_hash TEXT, lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
+        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts (content_hash)",
+    "CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts (created_at)",
+    """CREATE TABLE IF NOT EXISTS dedupe_bands (
+        band INTEGER NOT NULL, hash INTEGER NOT NULL, created_at INTEGER NOT NULL, post_id INTEGER NOT NULL,
+        PRIMARY KEY (band, hash, created_at DESC, post_id)) WITHOUT ROWID""",
+)
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A stored post as the dedupe stage sees it."""
+
+    post_key: str
+    first_key: str
+    created_at: int
+    features: Features
+
+
+def create_tables(db: Database) -> None:
+    """Create the tables (idempotent); migration ``0002_dedupe_index`` calls this once.
+
+    Plain ``execute`` (not ``executescript``, which would commit the caller's transaction)."""
+    for statement in SCHEMA:
+        db.execute(statement)
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def head_of(db: Database, post_key: str) -> str | None:
+    """The cluster head of an indexed post, or ``None`` if the post is not indexed."""
+    row = db.execute("SELECT first_key FROM dedupe_posts WHERE post_key = ?", [post_key]).fetchone()
+    return row[0] if row else None
+
+
+def lookup(
+    db: Database, post_key: str, content_hash: str | None, since: int, until: int
+) -> tuple[str | None, str | None]:
+    """One query: (head of ``post_key`` if already indexed, head of the earliest post with
+    ``content_hash`` created inside ``[since, until]``)."""
+    rows = db.conn.execute(
+        "SELECT 1, first_key FROM dedupe_posts WHERE post_key = ? UNION ALL"
+        " SELECT * FROM (SELECT 2, first_key FROM dedupe_posts WHERE content_hash = ?"
+        " AND created_at BETWEEN ? AND ? ORDER BY created_at, post_key LIMIT 1)",
+        [post_key, content_hash, since, until],
+    ).fetchall()
+    found = dict(rows)
+    return found.get(1), found.get(2)
+
+
+def candidates(
+    db: Database, bands: Sequence[int], since: int, until: int, limit: int = 20, scan: int = 2000
+) -> list[Indexed]:
+    """Indexed posts sharing LSH band keys, created inside ``[since, until]``.
+
+    At most ``limit``, those sharing the most bands first (a proxy for similarity), then the
+    oldest. Work stays bounded when templated posts fill a bucket: at most ``scan`` band
+    rows are read, each bucket newest first.
+    """
+    clauses = " OR ".join(["(band = ? AND hash = ?)"] * len(bands))
+    params = [v for pair in enumerate(bands) for v in pair]
+    hits = f"SELECT post_id FROM dedupe_bands WHERE ({clauses}) AND created_at BETWEEN ? AND ? LIMIT ?"
+    sql = (
+        "SELECT p.post_key, p.first_key, p.created_at, p.lang, p.signature, p.words, p.keys FROM"
+        f" (SELECT post_id, count(*) AS shared FROM ({hits}) GROUP BY post_id) AS b"
+        " JOIN dedupe_posts AS p ON p.post_id = b.post_id"
+        " ORDER BY b.shared DESC, p.created_at, p.post_id LIMIT ?"
+    )
+    rows = db.conn.execute(sql, [*params, since, until, scan, limit]).fetchall()
+    return [_indexed(row) for row in rows]
+
+
+def features_of(db: Database, keys: set[str]) -> dict[str, Features]:
+    """Stored features of the given posts (cluster heads), by key; missing ones are skipped."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" * len(keys))
+    rows = db.execute(
+        "SELECT post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
+        f" WHERE post_key IN ({marks})",
+        sorted(keys),
+    ).fetchall()
+    return {row[0]: _indexed(row).features for row in rows}
+
+
+def _indexed(row: tuple) -> Indexed:
+    key, first, created, lang, blob, words, keys = row
+    features = Features(lang, from_bytes(blob), words, keys)
+    return Indexed(key, first, created, features)
+
+
+def index_post(db: Database, post: Post, post_row_id: int) -> None:
+    """Record ``post`` (after the dedupe stage) in the index; call inside the store's transaction.
+
+    Idempotent: a post already indexed is left alone. LSH bands are written only for posts
+    with a ``signature`` (the stage leaves it empty for exact duplicates and short texts) whose
+    text is not cut off with an ellipsis: a cut text fits every story made from the same
+    template, so it may join a cluster but never becomes a near-duplicate target itself.
+    """
+    fp = fingerprint(post.norm_text or clean(post.text))
+    words, keys = fp.norm, " ".join(sorted(fp.keys))
+    created = epoch(post.created_at)
+    cursor = db.conn.execute(
+        "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang,"
+        " created_at, signature, words, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
+         created, _blob(post), words, keys],
+    )
+    if cursor.rowcount and post.signature and not is_cut(post.text):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_bands (band, hash, created_at, post_id) VALUES (?, ?, ?, ?)",
+            [(band, value, created, post_row_id) for band, value in enumerate(_bands(post))],
+        )
+
+
+def is_cut(text: str) -> bool:
+    """True for a text that ends with an ellipsis (X truncates long reposts this way)."""
+    return text.rstrip().endswith(("…", "..."))
+
+
+def _blob(post: Post) -> bytes | None:
+    return to_bytes(np.array(post.signature, dtype=np.uint32)) if post.signature else None
+
+
+def _bands(post: Post) -> list[int]:
+    return band_keys(np.array(post.signature, dtype=np.uint32))
+
+
+def prune(db: Database, before: datetime) -> int:
+    """Forget posts created before ``before``; return how many were dropped."""
+    cutoff = epoch(before)
+    db.execute("DELETE FROM dedupe_bands WHERE created_at < ?", [cutoff])
+    return db.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
+
+
+def count_repost(db: Database, post: Post, post_row_id: int | None = None) -> None:
+    """Post hook: a new repost adds one to its original's ``posts.repost_count``."""
+    if post.refs.repost_of:
+        original = f"{post.platform}:{post.refs.repost_of}"
+        db.conn.execute("UPDATE posts SET repost_count = repost_count + 1 WHERE key = ?", [original])
+
+
+def install(store: Store) -> None:
+    """Register the index hooks on ``store`` once (the dedupe stage relies on them)."""
+    for hook in (index_post, count_repost):
+        if hook not in store.post_hooks:
+            store.post_hooks.append(hook)
+
+
+def stored_head(db: Database, key: str) -> str | None:
+    """Cluster head of a post in ``posts`` (never pruned), or ``None`` if it is not stored."""
+    row = db.conn.execute("SELECT coalesce(duplicate_of, key) FROM posts WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def original_head(db: Database, key: str) -> str | None:
+    """Cluster head of a stored post, from ``posts`` (not windowed), else from the index."""
+    return stored_head(db, key) or head_of(db, key)
+
+
+def cluster_info(db: Database, key: str) -> tuple[int, list[str]]:
+    """``(number of other posts in key's cluster, their distinct author handles, oldest first)``,
+    for "+3 similar: @a, @b, @c". Read from ``posts.duplicate_of`` (indexed)."""
+    head = stored_head(db, key) or key
+    rows = db.conn.execute(
+        "SELECT author_handle FROM posts WHERE duplicate_of = ? ORDER BY created_at, id", [head]
+    ).fetchall()
+    handles = list(dict.fromkeys(handle for (handle,) in rows if handle))
+    return len(rows), handles

@@ -1,0 +1,110 @@
+"""Language detectors behind one small interface, chosen by name from configuration.
+
+Both detectors are restricted to the configured languages and answer ``(code, confidence)``
+with ``"und"`` when they have no evidence. They see text already stripped of URLs, mentions,
+numbers and emoji (see :mod:`bot.pipeline.language`); they do not apply length or
+confidence rules themselves.
+
+- ``py3langid`` (default): py3langid 0.4.0 with normalised probabilities. It knows Hausa;
+  Moroccan and Egyptian Arabic (``ary``, ``arz``) count as ``ar`` when ``ar`` is configured.
+- ``langdetect``: seeded (seed 0) so results are deterministic; restricted through a prior
+  that is zero outside the configured languages. It has no Hausa model and never answers
+  ``ha``; text without letters (``LangDetectException``) gives ``und``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from typing import Protocol
+
+UND = "und"
+ALIASES = {"ar": ("ary", "arz")}  # dialect labels folded into the configured code
+
+
+class LanguageDetector(Protocol):
+    """``detect(text) -> (language code or "und", confidence in [0, 1])``."""
+
+    name: str  # detector and version, stored with every post for later relabelling
+    languages: tuple[str, ...]
+
+    def detect(self, text: str) -> tuple[str, float]: ...
+
+
+class UnknownDetectorError(ValueError):
+    """The configured detector name is not one we have."""
+
+
+class Py3LangidDetector:
+    """py3langid restricted to ``languages`` (plus dialect aliases), probabilities normalised."""
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self.languages = tuple(languages)
+        self.name = f"py3langid-{version('py3langid')}"
+        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        known = set(self._identifier.labels)
+        unknown = sorted(set(self.languages) - known)
+        if unknown:
+            raise ValueError(f"py3langid does not know language code(s): {', '.join(unknown)}")
+        aliases = ((alias, lang) for lang in self.languages for alias in ALIASES.get(lang, ()))
+        self._fold = {alias: lang for alias, lang in aliases if alias in known}
+        self._identifier.set_languages([*self.languages, *self._fold])
+
+    def detect(self, text: str) -> tuple[str, float]:
+        if not text.strip():
+            return UND, 0.0
+        scores: dict[str, float] = {}
+        for label, score in self._identifier.rank(text):
+            lang = self._fold.get(label, label)
+            scores[lang] = scores.get(lang, 0.0) + score
+        lang, conf = max(scores.items(), key=lambda item: item[1])
+        return lang, float(conf)
+
+
+class LangdetectDetector:
+    """langdetect 1.0.9, seeded, with a prior that forbids languages outside ``languages``."""
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        self.languages = tuple(languages)
+        self.name = f"langdetect-{version('langdetect')}"
+        self._factory = DetectorFactory()
+        self._factory.load_profile(PROFILES_DIRECTORY)
+        self._factory.set_seed(0)
+        supported = set(self._factory.get_lang_list())
+        self._prior = {lang: 1.0 for lang in self.languages if lang in supported}
+        if not self._prior:
+            raise ValueError("langdetect supports none of the configured languages")
+
+    def detect(self, text: str) -> tuple[str, float]:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        detector = self._factory.create()
+        detector.set_prior_map(self._prior)
+        detector.append(text)
+        try:
+            ranked = detector.get_probabilities()
+        except LangDetectException:
+            return UND, 0.0
+        if not ranked:
+            return UND, 0.0
+        return ranked[0].lang, float(ranked[0].prob)
+
+
+DETECTORS: dict[str, Callable[[Sequence[str]], LanguageDetector]] = {
+    "py3langid": Py3LangidDetector,
+    "langdetect": LangdetectDetector,
+}
+
+
+def make_detector(name: str, languages: Sequence[str]) -> LanguageDetector:
+    """Build the detector called ``name``; raise :class:`UnknownDetectorError` for other names."""
+    try:
+        factory = DETECTORS[name]
+    except KeyError:
+        choices = ", ".join(sorted(DETECTORS))
+        raise UnknownDetectorError(f"unknown language detector {name!r}; choose one of: {choices}") from None
+    return factory(languages)
