@@ -7,6 +7,10 @@ stories from ``bench/templates.json`` and hand-written items from ``bench/sample
 (Niger the country, Nigeria, Niger State, noise such as football, finance "مالي", Somalia,
 the river and the delta, short and emoji-only posts); reposts with ``refs.repost_of``,
 verbatim copies, normalised and near duplicates; photos and videos with preview URLs.
+
+Each item also carries a ``label`` ("news" or "noise") and an ``origin`` (the template or the
+hand-written group it came from) for ``bench/watchlist_recall.py``; they are NOT written to the
+JSONL (the product's post format has no such field). :func:`generate` returns both.
 """
 
 from __future__ import annotations
@@ -43,16 +47,24 @@ class Item:
     account: int
     media: list[dict] = field(default_factory=list)
     repost_of: int | None = None
+    label: str = "news"  # "news": security news an analyst wants; "noise": should match nothing
+    origin: str = ""  # "template 3" or the sample_extra.json group
+
+
+def extra_label(group: str, lang: str) -> str:
+    """Hand-written items: the "noise" group and the emoji-only posts are noise, the rest news."""
+    return "noise" if group == "noise" or lang == "und" else "news"
 
 
 def base_items(rng: random.Random) -> list[Item]:
-    items = [Item(START, lang, text, 0) for group in EXTRA.values() for lang, text in group]
+    items = [Item(START, lang, text, 0, label=extra_label(group, lang), origin=group)
+             for group, pairs in EXTRA.items() for lang, text in pairs]
     niger_state = [i for i, place in enumerate(synth.PLACES) if place[2] == "NG-NI"]
     for n in range(90):
         story = synth.random_story(rng)
         if n % 9 == 0:
             story = replace(story, place=rng.choice(niger_state))
-        items.append(Item(START, story.lang, story.text(), 0))
+        items.append(Item(START, story.lang, story.text(), 0, origin=f"template {story.template}"))
     for item in items:
         item.at = START + timedelta(seconds=rng.randrange(int(SPAN.total_seconds() * 0.8)))
         item.account = rng.randrange(len(ACCOUNTS))
@@ -83,7 +95,8 @@ def variants(items: list[Item], rng: random.Random) -> list[Item]:
             at = min(base.at + timedelta(minutes=rng.randint(2, 600)), START + SPAN)
             account = rng.choice([a for a in range(len(ACCOUNTS)) if a != base.account])
             text, repost = variant_text(kind, base, rng)
-            out.append(Item(at, base.lang, text, account, list(base.media), src if repost else None))
+            out.append(Item(at, base.lang, text, account, list(base.media), src if repost else None,
+                            base.label, f"{base.origin} ({kind})"))
     return out
 
 
@@ -103,8 +116,13 @@ def x_hint(lang: str, rng: random.Random) -> str:
     return rng.choice(["zxx", "qme"]) if lang == "und" else lang
 
 
+def time_order(items: list[Item]) -> list[int]:
+    """Indexes of ``items`` in the order they are written (by time)."""
+    return sorted(range(len(items)), key=lambda i: (items[i].at, i))
+
+
 def records(items: list[Item], rng: random.Random) -> list[dict]:
-    order = sorted(range(len(items)), key=lambda i: (items[i].at, i))
+    order = time_order(items)
     ids = {i: str(1_899_000_000_000_000_000 + rank * 7_340_033) for rank, i in enumerate(order)}
     out = []
     for i in order:
@@ -121,12 +139,19 @@ def records(items: list[Item], rng: random.Random) -> list[dict]:
     return out
 
 
-def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+def generate() -> list[tuple[Item, dict]]:
+    """Every sample item with its JSONL record, in file order (deterministic)."""
     rng = random.Random(227)
     items = base_items(rng)
     add_media(items, rng)
-    rows = records(items + variants(items, rng), rng)
+    items += variants(items, rng)
+    rows = records(items, rng)
+    return [(items[i], row) for i, row in zip(time_order(items), rows, strict=True)]
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    rows = [row for _, row in generate()]
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
