@@ -3,15 +3,12 @@
 import pytest
 
 from bot.pipeline.match import Matcher
-from bot.watchlist.load import check_directory
-from tests.watchlist_util import ROOT
+from tests.watchlist_util import shipped_matcher
 
 
 @pytest.fixture(scope="module")
 def shipped() -> Matcher:
-    checked = check_directory(ROOT / "watchlists")
-    assert [str(p) for p in checked.problems] == []
-    return Matcher(checked.watchlist)
+    return shipped_matcher()
 
 
 def topics(m: Matcher, text: str) -> tuple[str, ...]:

@@ -7,10 +7,18 @@ import textwrap
 from pathlib import Path
 
 from bot.pipeline.match import Matcher
+from bot.watchlist.load import check_directory
 from bot.watchlist.reload import build
 from tests.conftest import SAHELWATCH, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def shipped_matcher() -> Matcher:
+    """The shipped ``watchlists/``, which must load without errors or warnings."""
+    checked = check_directory(ROOT / "watchlists")
+    assert [str(p) for p in checked.problems] == []
+    return Matcher(checked.watchlist)
 
 
 def write(directory: Path, name: str, yaml_text: str) -> Path:
