@@ -2,6 +2,7 @@
 
     python bench/dedupe.py                  # quality on tests/data/dedupe_labelled.jsonl + 200k-post run
     python bench/dedupe.py --posts 50000    # smaller throughput/memory run
+    python bench/dedupe.py --cache-mb 32    # with a larger SQLite page cache
 
 Everything goes through the real store (``Store`` + ``save_post``, one transaction per post,
 the dedupe index written by the store's post hook), with the stages normalise → language →
@@ -63,8 +64,10 @@ class Timed:
             self.seconds += time.perf_counter() - start
 
 
-def open_store(path: Path) -> tuple[Store, Context, Timed, Timed]:
+def open_store(path: Path, cache_mb: int = 0) -> tuple[Store, Context, Timed, Timed]:
     store = Store(path)
+    if cache_mb:
+        store.db.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
     hook = Timed(dedupe_index.index_post)
     store.post_hooks[:] = [hook, dedupe_index.count_repost]
     extras = {"language": tagger_for(LanguageSettings()), "dedupe": DedupeSettings()}
@@ -154,8 +157,8 @@ def make_post(i: int, text: str, lang: str, created: float) -> Post:
                 author_handle=f"u{i % 5000}", lang_hint=None if lang == "ha" else lang)
 
 
-def cost(count: int, workdir: Path) -> None:
-    store, ctx, stage, hook = open_store(workdir / "cost.db")
+def cost(count: int, workdir: Path, cache_mb: int) -> None:
+    store, ctx, stage, hook = open_store(workdir / "cost.db", cache_mb)
     prep = Timed(prepare)
     process = psutil.Process()
     rss, dups, start = [process.memory_info().rss], 0, time.perf_counter()
@@ -185,11 +188,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--labelled", type=Path, default=LABELLED)
+    parser.add_argument("--cache-mb", type=int, default=0, help="SQLite page cache (default: SQLite's 2 MB)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         quality(args.labelled, Path(tmp))
         if args.posts:
-            cost(args.posts, Path(tmp))
+            cost(args.posts, Path(tmp), args.cache_mb)
 
 
 if __name__ == "__main__":
