@@ -38,6 +38,14 @@ class Settings:
     telegram: str = _setting(
         "SAHELWATCH_TELEGRAM", "auto", "Telegram delivery: auto (on with a token and channels.yaml), on, off"
     )
+    x_mode: str = _setting("SAHELWATCH_X_MODE", "stream", "X collection: stream, or poll (plans without stream access)")
+    x_max_rules: int = _setting("SAHELWATCH_X_MAX_RULES", 1000, "filtered-stream rules the X plan allows")
+    x_rule_length: int = _setting("SAHELWATCH_X_RULE_LENGTH", 1024, "characters per stream rule on the X plan")
+    x_query_length: int = _setting("SAHELWATCH_X_QUERY_LENGTH", 512, "characters per recent-search query")
+    x_poll_seconds: float = _setting("SAHELWATCH_X_POLL_SECONDS", 300.0, "seconds between polls in poll mode")
+    x_stall_seconds: float = _setting(
+        "SAHELWATCH_X_STALL_SECONDS", 90.0, "reconnect an X stream silent (no keep-alive) this long"
+    )
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
@@ -88,6 +96,8 @@ class Settings:
         for name in ("x", "telegram"):
             if getattr(self, name) not in SWITCHES:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
+        if self.x_mode not in ("stream", "poll"):
+            raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
         for name in ("watchdog_seconds", "watchdog_source_seconds"):

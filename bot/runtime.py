@@ -43,9 +43,11 @@ def components() -> list[Component]:
     from bot import watchdog  # these import Runtime from here
     from bot.alerts.component import telegram_delivery
     from bot.pipeline.component import dedupe_component, language_component
+    from bot.sources.x.component import x_component
     from bot.watchlist.component import watchlist_component
 
-    return [watchlist_component, language_component, dedupe_component, telegram_delivery, watchdog.component]
+    return [watchlist_component, language_component, dedupe_component, x_component, telegram_delivery,
+            watchdog.component]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:

@@ -19,7 +19,8 @@ class ConsoleSink:
     ) -> None:
         self.stream = stream or sys.stdout
         self.only_matches = only_matches
-        self.width = width or shutil.get_terminal_size((120, 20)).columns
+        tty = self.stream.isatty()
+        self.width = width or (shutil.get_terminal_size((120, 20)).columns if tty else 0)
 
     def emit(self, post: Post, saved: Saved) -> None:
         if not saved.new or (self.only_matches and not post.topics):
@@ -28,13 +29,14 @@ class ConsoleSink:
 
 
 def format_line(post: Post, width: int = 120) -> str:
+    """One line; the text is cut to fit ``width`` columns (0: never cut, e.g. output to a file)."""
     topics = ",".join(post.topics) or "-"
     marker = "!" if post.severity == "urgent" else " "
     dup = f" [dup of {post.duplicate_of}]" if post.duplicate_of else ""
     when = f"{post.created_at:%Y-%m-%d %H:%M}Z"
     head = f"{when} {marker}{post.lang or 'und':3} {topics:24} @{post.author_handle or '?'}"
     snippet = strip_bidi(clean(post.text))
-    room = max(20, width - len(head) - len(post.url) - len(dup) - 4)
-    if len(snippet) > room:
+    room = max(40, width - len(head) - len(post.url) - len(dup) - 4)
+    if width and len(snippet) > room:
         snippet = snippet[: room - 1].rstrip() + "…"
     return f"{head} {snippet} {post.url}{dup}".rstrip()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from bot.heartbeat import HEARTBEAT_KEY
 from bot.store.db import Store
-from bot.store.state import cursors
+from bot.store.state import cursors, get_state
 
 
 def _count_by(store: Store, sql: str) -> dict[str, int]:
@@ -31,4 +32,13 @@ def collect_stats(store: Store) -> dict[str, object]:
         "platforms": _count_by(store, "SELECT platform k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
         "outbox": _count_by(store, "SELECT state k, count(*) n FROM outbox GROUP BY 1"),
         "cursors": cursors(store),
+        "sources": _sources(store),
     }
+
+
+def _sources(store: Store) -> dict[str, str]:
+    """Each source's health as of the last heartbeat of a run on this database."""
+    beat = get_state(store, HEARTBEAT_KEY)
+    keys = ("connected", "items", "reconnects", "errors", "last_item_at", "last_activity_at", "last_error")
+    sources = json.loads(beat).get("sources", []) if beat else []
+    return {s["name"]: ", ".join(f"{k}={s.get(k)}" for k in keys) for s in sources}

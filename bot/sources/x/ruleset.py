@@ -1,0 +1,157 @@
+"""The rule keeper: compiles the current watchlist and keeps X's stream rules equal to it.
+
+It resolves account handles (cached), compiles rules and search queries, and syncs the
+server's rules at start, after a watchlist reload (``changed()``, no reconnect needed: X
+applies rule changes to the open stream) and after a 409. Sync failures are retried on the
+HTTP back-off; a 403 means the plan has no stream access (:class:`StreamForbidden`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import tweepy
+
+from bot.sources.x.accounts import AccountCache, resolve
+from bot.sources.x.backoff import Backoff
+from bot.sources.x.clients import rest_client, rules_client
+from bot.sources.x.clock import Clock, pause
+from bot.sources.x.options import XOptions
+from bot.sources.x.rules import ACCOUNTS, TAG_PREFIX, Compiled, compile_rules
+from bot.sources.x.rulesync import sync_rules
+from bot.store.db import Store
+from bot.watchlist.schema import Watchlist
+
+log = logging.getLogger(__name__)
+IDLE_TICK = 60.0  # seconds (real time) between signs of life while idle on purpose
+
+
+class StreamForbidden(Exception):
+    """X refused stream access (403, e.g. ``client-not-enrolled``): poll instead."""
+
+
+class RuleKeeper:
+    def __init__(
+        self,
+        options: XOptions,
+        watchlist: Callable[[], Watchlist],
+        store: Store | None,
+        clock: Clock,
+        alive: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.options, self.watchlist, self.clock, self.alive = options, watchlist, clock, alive
+        self.rest = rest_client(options.token, options.base_url)
+        self.rules_api = rules_client(options.token, options.base_url)
+        self.cache = AccountCache(store)
+        self.synced: Compiled | None = None
+        self.account_ids: dict[str, str] = {}
+        self.refused = False
+        """X refused the token (401): the collector stops (a restart with a good token fixes it)."""
+        self._changed = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    def changed(self, *_: object) -> None:
+        """Watchlist reloaded (a ``WatchlistHolder.on_reloaded`` subscriber)."""
+        self._changed.set()
+
+    def invalidate(self) -> None:
+        self.synced = None
+
+    async def resolve_accounts(self) -> dict[str, str]:
+        handles = self.watchlist().handles("x")
+        if handles:
+            self.account_ids = (await resolve(self.rest, self.cache, handles)).ids
+        return self.account_ids
+
+    def forget_account(self, user_id: str) -> None:
+        """A followed account X no longer knows under this id: look its handle up again next time."""
+        for handle, known in list(self.account_ids.items()):
+            if known == user_id:
+                log.warning("x account id not found; re-resolving its handle", extra={"handle": handle})
+                self.cache.forget(handle)
+                del self.account_ids[handle]
+
+    async def compile(self) -> Compiled:
+        await self.resolve_accounts()
+        return compile_rules(self.watchlist(), self.options.limits, self.account_ids)
+
+    def queries(self, accounts: bool = True) -> list[str]:
+        """Search queries for the current watchlist (same atoms, 512-character limit)."""
+        compiled = compile_rules(self.watchlist(), self.options.search_limits, self.account_ids)
+        skip = f"{TAG_PREFIX}{ACCOUNTS}:"
+        return [rule.value for rule in compiled.rules if accounts or not rule.tag.startswith(skip)]
+
+    async def sync(self) -> Compiled:
+        async with self._lock:
+            self._changed.clear()
+            compiled = await self.compile()
+            try:
+                result = await asyncio.to_thread(sync_rules, self.rules_api, compiled)
+            except tweepy.Forbidden as exc:
+                raise StreamForbidden(str(exc)) from exc
+            for item in compiled.left_out:
+                log.warning(
+                    "x watchlist term left out of the rules",
+                    extra={"topic": item.topic, "term": item.term, "reason": item.reason},
+                )
+            log.info(
+                "x rules synced",
+                extra={
+                    "rules": len(compiled.rules),
+                    "added": result.added,
+                    "deleted": result.deleted,
+                    "kept": result.kept,
+                },
+            )
+            self.synced = compiled
+            return compiled
+
+    async def ensure(self, stop: asyncio.Event) -> bool:
+        """Rules on X equal the watchlist's and there is at least one; False when stopped first."""
+        backoff, need_sync = Backoff(), self.synced is None or self._changed.is_set()
+        while not stop.is_set():
+            if need_sync:
+                try:
+                    await self.sync()
+                except tweepy.Unauthorized:
+                    log.error("X refused the bearer token (401); X collector stopped")
+                    self.refused = True
+                    return False
+                except (tweepy.TweepyException, OSError) as exc:
+                    delay = backoff.next("rate" if isinstance(exc, tweepy.TooManyRequests) else "http")
+                    log.warning("x rule sync failed; retrying", extra={"error": repr(exc)[:300], "delay_s": delay})
+                    self.alive()
+                    if await pause(self.clock, delay, stop):
+                        return False
+                    continue
+            if self.synced is not None and self.synced.rules:
+                return True
+            log.warning("x watchlist compiles to no rules; stream idle until it changes")
+            if await self.wait_for_change(stop, idle=True):
+                return False
+            need_sync = True
+        return False
+
+    async def wait_for_change(self, stop: asyncio.Event, idle: bool = False) -> bool:
+        """Wait for a watchlist change; True when ``stop`` came first. ``idle``: the source has
+        nothing else to do, so it tells the watchdog it is alive while it waits."""
+        changed = asyncio.ensure_future(self._changed.wait())
+        stopped = asyncio.ensure_future(stop.wait())
+        while not (changed.done() or stopped.done()):
+            if idle:
+                self.alive()
+            await asyncio.wait({changed, stopped}, timeout=IDLE_TICK, return_when=asyncio.FIRST_COMPLETED)
+        changed.cancel()
+        stopped.cancel()
+        return stop.is_set()
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Re-sync after every watchlist change while the stream stays connected."""
+        while not await self.wait_for_change(stop):
+            try:
+                await self.sync()
+            except (tweepy.TweepyException, OSError, StreamForbidden) as exc:
+                log.warning("x rule re-sync failed; will retry at the next reconnect", extra={"error": repr(exc)})
+                self.invalidate()
