@@ -14,6 +14,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -68,11 +70,14 @@ def main() -> None:
     data = load()
     sizes = Counter(lang for lang, _ in data)
     print(f"labelled set: {len(data)} posts, " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
+    process = psutil.Process()
     for name, calls in (("py3langid", 40_000), ("langdetect", 2_000)):
-        start = time.perf_counter()
+        start, rss = time.perf_counter(), process.memory_info().rss
         tagger = LanguageTagger.from_settings(LanguageSettings(detector=name))
+        tagger.tag(data[0][1])
+        added = (process.memory_info().rss - rss) / 2**20
         print(f"{tagger.detector.name} (restricted to {','.join(tagger.settings.languages)};"
-              f" load {time.perf_counter() - start:.2f} s)")
+              f" load {time.perf_counter() - start:.2f} s, RSS +{added:.0f} MB)")
         accuracy(tagger, data)
         speed(tagger, data, calls)
 

@@ -49,7 +49,7 @@ def fold_word(word: str) -> str:
     return bare.casefold().translate(_FOLDS)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _word(raw: str) -> tuple[str, bool]:
     return fold_word(raw), is_key(raw)
 
@@ -68,7 +68,7 @@ def strip_noise(text: str) -> str:
     return _MENTION.sub(" ", _URL.sub(" ", _RT_PREFIX.sub("", text)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def fingerprint(text: str) -> Fingerprint:
     """Fingerprint of an already :func:`bot.text.clean`-ed text (cached: the stage and the
     store's :func:`~bot.pipeline.dedupe_index.index_post` ask for the same text in turn)."""

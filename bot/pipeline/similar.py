@@ -70,7 +70,7 @@ def _stem(word: str) -> str:
     return _ARABIC_PREFIX.sub("", word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def close_spelling(a: str, b: str) -> bool:
     if _has_digit(a) or _has_digit(b):
         return False
