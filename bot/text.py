@@ -34,10 +34,20 @@ def fold_char(ch: str) -> str:
     return QUOTES.get(ch) or DASHES.get(ch) or ch
 
 
+class _CleanTable(dict[int, str]):
+    """``str.translate`` table of :func:`fold_char`, filled on first use of each character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = fold_char(chr(code))
+        return folded
+
+
+_CLEAN = _CleanTable()
+
+
 def clean(text: str) -> str:
     """NFKC, drop invisible characters, fold quotes/dashes, collapse whitespace, strip."""
-    folded = "".join(fold_char(ch) for ch in unicodedata.normalize("NFKC", text))
-    return _SPACES.sub(" ", folded).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_CLEAN)).strip()
 
 
 def strip_bidi(text: str) -> str:
