@@ -156,3 +156,20 @@ def post_from_payload(tweet: object, includes: Includes, raw: JSON) -> Post:
         refs=refs,
         raw=json.dumps(raw, ensure_ascii=False, sort_keys=True),
     )
+
+
+def original_of(tweet: object, includes: Includes) -> Post | None:
+    """The post a repost reposts, built from ``includes.tweets`` (X sends it whole), or ``None``.
+
+    Collected before the repost, so the original is stored (and alerted) once as itself, the
+    repost becomes its duplicate, and the original's repost count goes up.
+    """
+    if not isinstance(tweet, dict):
+        return None
+    original = includes.tweets.get(refs_of(tweet).repost_of or "")
+    if original is None:
+        return None
+    try:
+        return post_from_payload(original, includes, {"data": original})
+    except PayloadError:
+        return None

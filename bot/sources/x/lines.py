@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import Post
-from bot.sources.x.convert import Includes, PayloadError, post_from_payload
+from bot.sources.x.convert import Includes, PayloadError, original_of, post_from_payload
 
 JSON = dict[str, Any]
 
@@ -21,6 +21,7 @@ JSON = dict[str, Any]
 class StreamLine:
     kind: str  # "post" | "errors" | "keep-alive" | "unknown" | "malformed"
     post: Post | None = None
+    original: Post | None = None  # the reposted post, when X included it
     rules: tuple[tuple[str, str | None], ...] = ()
     errors: tuple[JSON, ...] = ()
     problem: str = ""
@@ -57,11 +58,12 @@ def parse_line(raw: bytes | str) -> StreamLine:
     if not isinstance(obj, dict):
         return StreamLine("malformed", problem="line is not a JSON object")
     if "data" in obj:
+        includes = Includes.from_json(obj.get("includes"))
         try:
-            post = post_from_payload(obj["data"], Includes.from_json(obj.get("includes")), obj)
+            post = post_from_payload(obj["data"], includes, obj)
         except PayloadError as exc:
             return StreamLine("malformed", problem=str(exc))
-        return StreamLine("post", post, matching_rules(obj.get("matching_rules")))
+        return StreamLine("post", post, original_of(obj["data"], includes), matching_rules(obj.get("matching_rules")))
     errors = obj.get("errors")
     if isinstance(errors, list) and errors:
         return StreamLine("errors", errors=tuple(e for e in errors if isinstance(e, dict)))
@@ -80,7 +82,8 @@ def parse_page(body: object) -> Page:
     items = body.get("data") if isinstance(body.get("data"), list) else []
     for item in reversed(items):  # pages are newest first
         try:
-            page.posts.append(post_from_payload(item, includes, {"data": item, "includes": _used(body, item)}))
+            post = post_from_payload(item, includes, {"data": item, "includes": _used(body, item)})
+            page.posts.extend(p for p in (original_of(item, includes), post) if p is not None)
         except PayloadError as exc:
             page.skipped.append(str(exc))
     return page

@@ -102,6 +102,8 @@ class XStreamSource:
         line = parse_line(raw)
         if line.kind == "post" and line.post is not None:
             self.health.item()
+            if line.original is not None:
+                self._out.put_nowait(line.original)
             self._out.put_nowait(line.post)
         elif line.kind == "errors":
             titles = [str(e.get("title")) for e in line.errors]
