@@ -26,3 +26,11 @@ def test_readme_mentions_every_top_level_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [name for name in main.commands if f"sahelwatch {name}" not in readme]
     assert missing == []
+
+
+def test_readme_documents_every_setting():
+    from bot.config import describe
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [var for var, _default, _help in describe() if f"`{var}" not in readme and var not in readme]
+    assert missing == []
