@@ -90,24 +90,28 @@ def lookup(
 
 
 def candidates(
-    db: Database, bands: Sequence[int], since: int, until: int, limit: int = 20, scan: int = 2000
+    db: Database, bands: Sequence[int], since: int, until: int, limit: int = 20, per_band: int = 25
 ) -> list[Indexed]:
     """Indexed posts sharing LSH band keys, created inside ``[since, until]``.
 
     At most ``limit``, those sharing the most bands first (a proxy for similarity), then the
-    oldest. Work stays bounded when templated posts fill a bucket: at most ``scan`` band
-    rows are read, each bucket newest first.
+    oldest. Work stays bounded when templated posts fill a bucket: each bucket is read newest
+    first, at most ``per_band`` rows (an index range scan per band; a story's copies arrive
+    close together, and any member leads to the cluster's head).
     """
-    clauses = " OR ".join(["(band = ? AND hash = ?)"] * len(bands))
-    params = [v for pair in enumerate(bands) for v in pair]
-    hits = f"SELECT post_id FROM dedupe_bands WHERE ({clauses}) AND created_at BETWEEN ? AND ? LIMIT ?"
+    bucket = (
+        "SELECT * FROM (SELECT post_id FROM dedupe_bands WHERE band = ? AND hash = ?"
+        " AND created_at BETWEEN ? AND ? ORDER BY created_at DESC LIMIT ?)"
+    )
+    hits = " UNION ALL ".join([bucket] * len(bands))
+    params = [v for band, value in enumerate(bands) for v in (band, value, since, until, per_band)]
     sql = (
         "SELECT p.post_key, p.first_key, p.created_at, p.lang, p.signature, p.words, p.keys FROM"
         f" (SELECT post_id, count(*) AS shared FROM ({hits}) GROUP BY post_id) AS b"
         " JOIN dedupe_posts AS p ON p.post_id = b.post_id"
         " ORDER BY b.shared DESC, p.created_at, p.post_id LIMIT ?"
     )
-    rows = db.conn.execute(sql, [*params, since, until, scan, limit]).fetchall()
+    rows = db.conn.execute(sql, [*params, limit]).fetchall()
     return [_indexed(row) for row in rows]
 
 
