@@ -110,6 +110,9 @@ def telegram_delivery(runtime: Runtime) -> None:
     delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace))
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
+    if watchlist is not None:
+        watchlist.on_invalid.append(lambda rejected: asyncio.get_running_loop().create_task(
+            delivery.report(f"watchlist change rejected, the last good watchlist stays:\n{rejected}")))
     runtime.store.post_hooks.append(enqueue_hook(holder.get))
     runtime.sinks.append(delivery)
     runtime.tasks.extend([delivery.run, holder.watch])
