@@ -56,3 +56,15 @@ def test_sigterm_stops_cleanly_and_flushes(tmp_path):
     out, _err = proc.communicate(timeout=30)  # hang guard only; bench/shutdown.py measures the delay
     assert proc.returncode == 0
     assert f"stored {_count(db)}," in out  # everything read was flushed and reported
+
+
+def test_run_without_any_source_says_so(tmp_path):
+    proc = subprocess.Popen([*SAHELWATCH, "run", "--db", str(tmp_path / "a.db")], env=cli_env(), cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first_lines = [proc.stderr.readline() for _ in range(2)]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert any("no source configured" in line and "X_BEARER_TOKEN" in line for line in first_lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 from pathlib import Path
 
@@ -12,11 +13,12 @@ from bot.app import Summary
 from bot.cli import main
 from bot.cli.common import load_settings, print_summary, run_until_signal
 from bot.config import Settings
-from bot.runtime import assemble
+from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
 from bot.sources.replay import ReplaySource, sample_path
 from bot.store.db import Store
 
+log = logging.getLogger(__name__)
 DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
 
 
@@ -29,6 +31,8 @@ def replay_files(settings: Settings, files: list[Path], speed: float | None, con
     if console:
         runtime.sinks.append(ConsoleSink())
     app = runtime.app()
+    if live:
+        announce(runtime)
 
     async def go(stop: asyncio.Event) -> Summary:
         return await app.run(stop, until_sources_done=not live)
@@ -37,6 +41,16 @@ def replay_files(settings: Settings, files: list[Path], speed: float | None, con
         return run_until_signal(go) if stop is None else asyncio.run(go(stop))
     finally:
         store.close()
+
+
+def announce(runtime: Runtime) -> None:
+    """Say at start what this bot will do, and warn when it can collect nothing."""
+    sources = [s.name for s in runtime.sources]
+    log.info("sahelwatch running", extra={"db": str(runtime.settings.db), "sources": sources,
+                                          "sinks": [s.name for s in runtime.sinks],
+                                          "tasks": [getattr(t, "__qualname__", "task") for t in runtime.tasks]})
+    if not sources:
+        log.warning("no source configured: set X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE), or pass --replay FILE")
 
 
 @main.command()
