@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -26,6 +27,16 @@ def load_settings(db: Path | None = None, **overrides: object) -> Settings:
     return settings
 
 
+_EARLY_STOP = threading.Event()
+
+
+def catch_stop_signals() -> None:
+    """From now on SIGTERM/SIGINT request a clean stop, even before the event loop runs
+    (start-up loads models and watchlists): :func:`run_until_signal` honours it at once."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: _EARLY_STOP.set())
+
+
 def run_until_signal(main: Callable[[asyncio.Event], Awaitable[T]]) -> T:
     """Run ``main(stop)``; SIGTERM and SIGINT set ``stop`` so it can finish cleanly."""
 
@@ -34,6 +45,8 @@ def run_until_signal(main: Callable[[asyncio.Event], Awaitable[T]]) -> T:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        if _EARLY_STOP.is_set():
+            stop.set()
         return await main(stop)
 
     return asyncio.run(runner())

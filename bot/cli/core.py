@@ -11,7 +11,7 @@ import click
 
 from bot.app import Summary
 from bot.cli import main
-from bot.cli.common import load_settings, print_summary, run_until_signal
+from bot.cli.common import catch_stop_signals, load_settings, print_summary, run_until_signal
 from bot.config import Settings
 from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
@@ -84,6 +84,7 @@ def run(db: Path | None, replays: tuple[Path, ...], speed: float | None, console
         X_BEARER_TOKEN_FILE=/run/secrets/x sahelwatch run
         sahelwatch run --replay posts.jsonl --speed 60 --console
     """
+    catch_stop_signals()
     settings = load_settings(db)
     summary = replay_files(settings, list(replays), speed, console, live=True)
     print_summary(summary)
