@@ -44,7 +44,8 @@ class Settings:
     x_query_length: int = _setting("SAHELWATCH_X_QUERY_LENGTH", 512, "characters per recent-search query")
     x_poll_seconds: float = _setting("SAHELWATCH_X_POLL_SECONDS", 300.0, "seconds between polls in poll mode")
     x_stall_seconds: float = _setting(
-        "SAHELWATCH_X_STALL_SECONDS", 90.0, "reconnect an X stream silent (no keep-alive) this long"
+        "SAHELWATCH_X_STALL_SECONDS", 21.0,
+        "reconnect an X stream silent this long (X: keep-alive every 20 s, reconnect after 20 s of silence)"
     )
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
