@@ -6,6 +6,7 @@ import asyncio
 import signal
 import threading
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,6 +15,8 @@ import click
 from bot import logs
 from bot.app import Summary
 from bot.config import Settings
+from bot.sources.jsonl import parse_time
+from bot.store.db import Store
 
 T = TypeVar("T")
 
@@ -25,6 +28,23 @@ def load_settings(db: Path | None = None, **overrides: object) -> Settings:
         settings = Settings(**{**vars(settings), **changes})
     logs.setup(settings.log_level, settings.log_format, settings.secrets())
     return settings
+
+
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    try:
+        return parse_time(value) if value else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+SINCE_OPTION = click.option("--since", callback=_since, help="only posts created at or after this ISO time")
+
+
+def open_existing(path: Path) -> Store:
+    """The database at ``path``; a missing file is an error, not a new empty database."""
+    if not path.exists():
+        raise click.ClickException(f"no database at {path} (set SAHELWATCH_DB or pass --db)")
+    return Store(path)
 
 
 _EARLY_STOP = threading.Event()

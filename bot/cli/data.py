@@ -11,9 +11,8 @@ from pathlib import Path
 import click
 
 from bot.cli import main
-from bot.cli.common import load_settings
-from bot.sources.jsonl import parse_time, record_from_post
-from bot.store.db import Store
+from bot.cli.common import SINCE_OPTION, load_settings, open_existing
+from bot.sources.jsonl import record_from_post
 from bot.store.posts import iter_posts
 from bot.store.stats import collect_stats
 
@@ -21,16 +20,9 @@ DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite f
 CSV_FIELDS = ("platform", "id", "created_at", "author", "lang_detected", "topics", "duplicate_of", "url", "text")
 
 
-def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
-    try:
-        return parse_time(value) if value else None
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
 @main.command()
 @DB_OPTION
-@click.option("--since", callback=_since, help="only posts created at or after this ISO time")
+@SINCE_OPTION
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 def export(db: Path | None, since: datetime | None, fmt: str) -> None:
     """Write stored posts to stdout (JSONL readable by `replay` and `analyze`, or CSV).
@@ -40,7 +32,7 @@ def export(db: Path | None, since: datetime | None, fmt: str) -> None:
         sahelwatch export --since 2026-11-01 > november.jsonl
         sahelwatch export --format csv > posts.csv
     """
-    store = _open(load_settings(db).db)
+    store = open_existing(load_settings(db).db)
     writer = csv.DictWriter(sys.stdout, CSV_FIELDS, extrasaction="ignore") if fmt == "csv" else None
     if writer:
         writer.writeheader()
@@ -62,7 +54,7 @@ def stats(db: Path | None, as_json: bool) -> None:
     Example:
         sahelwatch stats --db storage/sahelwatch.db
     """
-    report = collect_stats(_open(load_settings(db).db))
+    report = collect_stats(open_existing(load_settings(db).db))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return
@@ -71,9 +63,3 @@ def stats(db: Path | None, as_json: bool) -> None:
         items = values.items() if isinstance(values, dict) else [("", values)]
         for key, value in items:
             click.echo(f"  {key}: {value}" if key else f"  {value}")
-
-
-def _open(path: Path) -> Store:
-    if not path.exists():
-        raise click.ClickException(f"no database at {path} (set SAHELWATCH_DB or pass --db)")
-    return Store(path)

@@ -43,11 +43,16 @@ def post_row(post: Post) -> dict[str, object]:
     }
 
 
-def _insert_children(db: sqlite_utils.Database, post: Post, row_id: int) -> None:
+def insert_matches(db: sqlite_utils.Database, matches: tuple[Match, ...], row_id: int) -> None:
+    """The ``matches`` rows of post ``row_id`` (inside the caller's write transaction)."""
     db.conn.executemany(
         'INSERT INTO matches (post_id, topic, term, start, "end", evasion) VALUES (?, ?, ?, ?, ?, ?)',
-        [(row_id, m.topic, m.term, m.start, m.end, int(m.evasion)) for m in post.matches],
+        [(row_id, m.topic, m.term, m.start, m.end, int(m.evasion)) for m in matches],
     )
+
+
+def _insert_children(db: sqlite_utils.Database, post: Post, row_id: int) -> None:
+    insert_matches(db, post.matches, row_id)
     db.conn.executemany(
         "INSERT INTO media (post_id, position, kind, url, preview_url, width, height, duration_ms, alt_text) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
