@@ -30,7 +30,7 @@ from tests.fakes.tg_errors import UNAUTHORIZED, ApiError, too_many_requests
 from tests.fakes.tg_flood import Clock, Fault, FloodLimits
 from tests.fakes.tg_media import WebMedia
 
-DEFAULT_TOKEN = "7000000001:AAFakeTokenForTestsOnly_0123456789ab"
+DEFAULT_TOKEN = "7000000001:fake-token-for-tests-only-0123456789"
 PATH_RE = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]+)$")
 
 
