@@ -92,10 +92,6 @@ class Post:
         """``platform:platform_id``: the natural key, as used in logs and ``duplicate_of``."""
         return f"{self.platform}:{self.platform_id}"
 
-    @property
-    def display_text(self) -> str:
-        return self.text
-
     def with_(self, **changes: object) -> Post:
         """Return a copy with ``changes`` applied (stages never mutate a Post)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
