@@ -21,11 +21,13 @@ fake_x = fake_x_fixture()
 def _rows(db) -> list[tuple]:
     if not db.exists():
         return []
-    with sqlite3.connect(db, timeout=5) as conn:
-        try:
-            return conn.execute("SELECT platform_id, topics FROM posts").fetchall()
-        except sqlite3.OperationalError:
-            return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)  # never creates or locks the bot's file
+    try:
+        return conn.execute("SELECT platform_id, topics FROM posts").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
 
 
 def _env(fake, tmp_path, **extra):

@@ -25,7 +25,7 @@ def stream_for(fake: FakeX, cls: type[tweepy.StreamingClient] | None = None, **k
     return stream
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
     """Poll ``condition`` (a test helper; never used to assert durations)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
