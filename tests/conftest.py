@@ -52,11 +52,11 @@ def cli_env(**extra: str) -> dict[str, str]:
 SAHELWATCH = [sys.executable, "-m", "bot"]
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 60.0) -> bool:
+def wait_for(predicate: Callable[[], object], timeout: float = 60.0, interval: float = 0.01) -> bool:
     """Poll ``predicate`` until it is true; ``timeout`` is a hang guard, not a timing assertion."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.05)
-    return False
+        time.sleep(interval)
+    return bool(predicate())

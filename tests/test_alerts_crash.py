@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import SAHELWATCH, cli_env, make_records, write_jsonl
+from tests.conftest import SAHELWATCH, cli_env, make_records, wait_for, write_jsonl
 from tests.fakes.tg_flood import FloodLimits
 from tests.fakes.tg_server import FakeTelegram
 
@@ -44,15 +43,6 @@ def start(fake: FakeTelegram, tmp_path: Path) -> subprocess.Popen[str]:
                   SAHELWATCH_WATCHLISTS=str(watchlists), SAHELWATCH_TELEGRAM_PACE="0.02")
     command = [*SAHELWATCH, "run", "--db", str(tmp_path / "run.db"), "--replay", str(posts), "--speed", "50"]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def wait_for(predicate: object, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def delivered(fake: FakeTelegram) -> Counter[str]:

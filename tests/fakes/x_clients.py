@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import tweepy
 
 from bot.sources.x.transport import route_session
+from tests.conftest import wait_for
 from tests.fakes.x_server import FakeX
 
 
@@ -26,13 +26,8 @@ def stream_for(fake: FakeX, cls: type[tweepy.StreamingClient] | None = None, **k
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
-    """Poll ``condition`` (a test helper; never used to assert durations)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
+    """Poll ``condition`` (a hang guard; never used to assert durations)."""
+    return wait_for(condition, timeout)
 
 
 class RecordingStream(tweepy.StreamingClient):
