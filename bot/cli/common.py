@@ -19,6 +19,7 @@ from bot.sources.jsonl import parse_time
 from bot.store.db import Store
 
 T = TypeVar("T")
+DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
 
 
 def load_settings(db: Path | None = None, **overrides: object) -> Settings:

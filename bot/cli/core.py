@@ -11,7 +11,7 @@ import click
 
 from bot.app import Summary
 from bot.cli import main
-from bot.cli.common import catch_stop_signals, load_settings, print_summary, run_until_signal
+from bot.cli.common import DB_OPTION, catch_stop_signals, load_settings, print_summary, run_until_signal
 from bot.config import Settings
 from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
@@ -19,7 +19,6 @@ from bot.sources.replay import ReplaySource, sample_path
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
-DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
 
 
 def replay_files(settings: Settings, files: list[Path], speed: float | None, console: bool,

@@ -11,12 +11,11 @@ from pathlib import Path
 import click
 
 from bot.cli import main
-from bot.cli.common import SINCE_OPTION, load_settings, open_existing
+from bot.cli.common import DB_OPTION, SINCE_OPTION, load_settings, open_existing
 from bot.sources.jsonl import record_from_post
 from bot.store.posts import iter_posts
 from bot.store.stats import collect_stats
 
-DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
 CSV_FIELDS = ("platform", "id", "created_at", "author", "lang_detected", "topics", "duplicate_of", "url", "text")
 
 

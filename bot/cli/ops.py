@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli import main
-from bot.cli.common import load_settings
+from bot.cli.common import DB_OPTION, load_settings
 from bot.config import describe
 from bot.heartbeat import check
 
@@ -29,7 +29,7 @@ def render_env_example() -> str:
 
 
 @main.command()
-@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
+@DB_OPTION
 @click.option("--max-age", type=float,
               help="seconds a heartbeat stays fresh (default: 6 x SAHELWATCH_HEARTBEAT_SECONDS = 60)")
 def health(db: Path | None, max_age: float | None) -> None:
