@@ -8,7 +8,7 @@ from typing import TextIO
 
 from bot.models import Post
 from bot.store.posts import Saved
-from bot.text import clean, strip_bidi
+from bot.text import clean
 
 
 class ConsoleSink:
@@ -35,7 +35,7 @@ def format_line(post: Post, width: int = 120) -> str:
     dup = f" [dup of {post.duplicate_of}]" if post.duplicate_of else ""
     when = f"{post.created_at:%Y-%m-%d %H:%M}Z"
     head = f"{when} {marker}{post.lang or 'und':3} {topics:24} @{post.author_handle or '?'}"
-    snippet = strip_bidi(clean(post.text))
+    snippet = clean(post.text)  # clean() already drops bidi controls
     room = max(40, width - len(head) - len(post.url) - len(dup) - 4)
     if width and len(snippet) > room:
         snippet = snippet[: room - 1].rstrip() + "…"
