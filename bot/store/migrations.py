@@ -66,3 +66,9 @@ def m0002_dedupe_index(db: sqlite_utils.Database) -> None:
     from bot.pipeline.dedupe_index import create_tables
 
     create_tables(db)
+
+
+@MIGRATIONS(name="0010_truncated")
+def m0010_truncated(db: sqlite_utils.Database) -> None:
+    """``posts.truncated``: 1 when the stored text was cut to SAHELWATCH_MAX_POST_CHARS."""
+    db.execute("ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
