@@ -83,3 +83,12 @@ def m0050_post_place_event(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE posts ADD COLUMN {col} {kind}")
     db.execute("CREATE INDEX idx_posts_country ON posts (country)")
     db.execute("CREATE INDEX idx_posts_event ON posts (event)")
+
+
+# --- hostile input (0010-0019) ---------------------------------------------------------------
+
+
+@MIGRATIONS(name="0010_truncated")
+def m0010_truncated(db: sqlite_utils.Database) -> None:
+    """``posts.truncated``: 1 when the stored text was cut to SAHELWATCH_MAX_POST_CHARS."""
+    db.execute("ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
