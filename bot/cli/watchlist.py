@@ -15,6 +15,7 @@ from bot.cli.common import load_settings
 from bot.pipeline.match import Hit, Matcher
 from bot.runtime import watchlists_dir
 from bot.text import Folded
+from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.load import check_directory
 from bot.watchlist.reload import build
 from bot.watchlist.schema import Checked
@@ -28,6 +29,11 @@ WATCHLISTS_OPTION = click.option(
 def resolve(directory: Path | None) -> Path:
     """The directory given, else the one ``run`` would use."""
     return directory if directory is not None else watchlists_dir(load_settings())
+
+
+def limits() -> WatchlistLimits:
+    """The size limits from the settings (SAHELWATCH_WATCHLIST_MAX_*)."""
+    return WatchlistLimits.from_settings(load_settings())
 
 
 @main.group("watchlist")
@@ -53,7 +59,7 @@ def check(directory: Path | None) -> None:
     Example:
       sahelwatch watchlist check watchlists/
     """
-    checked = check_directory(resolve(directory))
+    checked = check_directory(resolve(directory), limits())
     for problem in checked.problems:
         click.echo(str(problem))
     click.echo(summary(checked))
@@ -81,7 +87,7 @@ def explain(directory: Path | None, text: str) -> None:
     Example:
       sahelwatch watchlist explain "Wagner soldiers ambushed near Ménaka"
     """
-    for line in explain_lines(build(resolve(directory)).matcher, text):
+    for line in explain_lines(build(resolve(directory), limits()).matcher, text):
         click.echo(line)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import yaml
 
+from bot.watchlist.limits import too_deep
 from bot.watchlist.schema import Level, Mark, Problem
 
 TAG = "tag:yaml.org,2002:"
@@ -23,7 +24,11 @@ KINDS = {"bool": "a boolean", "int": "a number", "float": "a number", "timestamp
 def compose(file: str, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The node tree of one YAML document, or a problem with the parser's position."""
     try:
+        if (deep := too_deep(file, text, LOADER)) is not None:
+            return None, [deep]
         return yaml.compose(text, Loader=LOADER), []
+    except RecursionError:  # the pure-Python composer (no libyaml) on deep nesting
+        return None, [Problem(Mark(file, 1, 1), "YAML nested too deeply")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
