@@ -85,6 +85,15 @@ def m0050_post_place_event(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_posts_event ON posts (event)")
 
 
+# --- hostile input (0010-0019) ---------------------------------------------------------------
+
+
+@MIGRATIONS(name="0010_truncated")
+def m0010_truncated(db: sqlite_utils.Database) -> None:
+    """``posts.truncated``: 1 when the stored text was cut to SAHELWATCH_MAX_POST_CHARS."""
+    db.execute("ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+
+
 # --- stories (0080-0089): dedupe prefix index, stories ---------------------------------------
 
 
