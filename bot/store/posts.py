@@ -131,6 +131,11 @@ def iter_posts(store: Store, since: datetime | None = None) -> Iterator[Post]:
         yield _from_row(store, row)
 
 
+def recent_texts(store: Store, limit: int) -> list[str]:
+    """The texts of the ``limit`` most recently stored posts (to learn the words posts use)."""
+    return [row["text"] for row in store.query("SELECT text FROM posts ORDER BY id DESC LIMIT ?", (limit,))]
+
+
 def _from_row(store: Store, row: dict) -> Post:
     matches = tuple(
         Match(r["topic"], r["term"], r["start"], r["end"], bool(r["evasion"]))
