@@ -51,6 +51,10 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    alert_max_url_chars: int = _setting(
+        "SAHELWATCH_ALERT_MAX_URL_CHARS", 2048,
+        "longer URLs are never linked or sent as media in alerts (hostile posts; Telegram's raw-text cap)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     max_post_chars: int = _setting(
@@ -114,6 +118,8 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
             raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
+        if not self.alert_max_url_chars > 0:
+            raise ConfigError("SAHELWATCH_ALERT_MAX_URL_CHARS must be greater than 0")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
         for name in ("watchdog_seconds", "watchdog_source_seconds"):
