@@ -77,6 +77,10 @@ class Settings:
     languages: tuple = _setting(
         "SAHELWATCH_LANGUAGES", ("en", "fr", "ar", "ha"), "comma-separated language codes to tag; others are und"
     )
+    lang_others: tuple = _setting(
+        "SAHELWATCH_LANG_OTHERS", ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur"),
+        "comma-separated languages read in the region but not tagged: a post the detector finds in one is und",
+    )
     lang_min_letters: int = _setting(
         "SAHELWATCH_LANG_MIN_LETTERS", 20, "fewer letters (after URLs, mentions, emoji, numbers) -> und or hint"
     )
