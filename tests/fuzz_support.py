@@ -6,7 +6,9 @@ A check returns the problems it found (empty: fine) instead of asserting, so the
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from hypothesis import strategies as st
 
@@ -83,3 +85,44 @@ def alert_problems(post: Post) -> list[str]:
     if len(out.media) > 10:
         problems.append(f"{len(out.media)} media in one album")
     return problems
+
+
+YAML_PIECES = ["NO", "off", "1.10", "12:30", "~", "null", "*a", "&a ", "!!python/object:os.system ", "[", "{", "]",
+               "}", "- ", ": ", "'", '"', "\t", "%YAML 1.1\n", "---\n", "...\n", "<<: *a\n", "\n", "  ", "? ",
+               "term: ", "case_sensitive: ", "terms: ", "require: ", "exclude: ", "severity: urgent", "topics:\n",
+               "accounts:\n  x: [", "\ufeff", "\x00", "\ud800", "*", "كمين", "Ménaka", "x" * 300]
+term_items = st.one_of(st.text(ANY_CHAR, max_size=12), st.sampled_from(YAML_PIECES[:20]))
+
+
+@st.composite
+def watchlist_files(draw: st.DrawFn) -> bytes:
+    """A watchlist file: a plausible document with hostile pieces spliced in, or raw bytes."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=400))
+    topics = draw(st.lists(st.tuples(st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True),
+                                     st.lists(term_items, max_size=8)), max_size=4))
+    lines = ["topics:"]
+    for name, terms in topics:
+        lines += [f"  {name}:", "    severity: urgent", "    terms:", *(f"      - {t}" for t in terms)]
+    text = "\n".join(lines) + "\n"
+    for position, piece in draw(st.lists(st.tuples(st.integers(0, len(text)), st.sampled_from(YAML_PIECES)),
+                                         max_size=6)):
+        text = text[:position] + piece + text[position:]
+    return text.encode("utf-8", "surrogatepass")
+
+
+def watchlist_problems(data: bytes) -> list[str]:
+    """Checking, compiling and matching with the file never raises; problems point at file:line."""
+    from bot.pipeline.match import Matcher
+    from bot.watchlist.limits import WatchlistLimits
+    from bot.watchlist.load import check_directory
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "w.yaml").write_bytes(data)
+        try:
+            checked = check_directory(tmp, WatchlistLimits(yaml_nodes=5_000))
+            if checked.watchlist is not None:
+                Matcher(checked.watchlist).classify("Ménaka كمين attaque w0 x")
+        except Exception as exc:  # the fuzz target: nothing may escape
+            return [f"raised {type(exc).__name__}: {exc}"]
+    return [f"no file:line in {p}" for p in checked.problems if not str(p).startswith(f"{tmp}/w.yaml:")]
