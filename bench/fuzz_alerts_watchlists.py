@@ -13,37 +13,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import fuzz_payloads  # noqa: E402
 from tests.fuzz_support import alert_problems, posts, watchlist_files, watchlist_problems  # noqa: E402
 
 
 def run(name: str, strategy: st.SearchStrategy, check: Callable[[object], list[str]], examples: int) -> None:
-    escapes: Counter[str] = Counter()
-    calls = 0
-
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def target(value: object) -> None:
-        nonlocal calls
-        calls += 1
-        for problem in check(value):
-            escapes[problem[:100]] += 1
-
-    started = time.perf_counter()
-    target()
-    print(f"{name}: {calls} examples in {time.perf_counter() - started:.1f} s, escapes: {sum(escapes.values())}")
-    for problem, n in escapes.most_common(10):
-        print(f"  {n} x {problem}")
+    """bench/fuzz_payloads.py's runner, drawing one value of ``strategy`` per example."""
+    fuzz_payloads.run(name, lambda data: check(data.draw(strategy)), examples)
 
 
 def main() -> None:
