@@ -18,6 +18,7 @@ from datetime import datetime
 from telegram.constants import MessageLimit
 
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.reports import Reports, reports_line, update_line
 from bot.alerts.rich import ELLIPSIS, Rich, bold, cut_point, fit, fits, italic, join, link, linkable, text
 from bot.models import Match, Media, Post
 
@@ -69,9 +70,12 @@ def byline(post: Post) -> Rich:
     return text("— " + " · ".join(p for p in parts if p))
 
 
-def footer(post: Post, similar: int, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+def footer(post: Post, similar: int | Reports, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+    """Byline, link, then "+N similar" (a count) or "+3 reports: fr, ar, ha" (a story's reports)."""
     out = link("Open post", post.url, limits.url_chars) if post.url else Rich()
-    if similar > 0:
+    if isinstance(similar, Reports):
+        out = join([out, reports_line(similar, limits)], " · ")
+    elif similar > 0:
         out = join([out, text(f"+{similar} similar")], " · ")
     return join([byline(post), out])
 
@@ -95,10 +99,11 @@ def media_links(media: Sequence[Media], first_number: int = 1, limits: AlertLimi
     return text("Media: ") + join([*links, media_count(media[len(shown):])], " · ")
 
 
-def render_alert(post: Post, similar: int = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None,
+def render_alert(post: Post, similar: int | Reports = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None,
                  limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
     """The alert for ``post`` within ``limit`` code points (``extra``: e.g. media links)."""
-    top, bottom = header(post), join([footer(post, similar, limits), extra or Rich()])
+    update = update_line(similar) if isinstance(similar, Reports) else Rich()
+    top, bottom = join([header(post), update]), join([footer(post, similar, limits), extra or Rich()])
     budget = max(0, limit - len(top) - len(bottom) - 2)
     end = cut_point(post.text, budget)
     body = highlighted(post.text, post.matches, end, limits.bold_spans)

@@ -37,7 +37,8 @@ def analyze(directory: Path | None, db: Path | None, source: IO[str]) -> None:
     """Run JSONL posts from SOURCE (a file, or '-' for stdin) through the pipeline.
 
     Each input line needs "id" and "text" (optional: lang, author, created_at, platform, url).
-    Prints one JSON line per post: id, lang, topics, severity, matches, duplicate_of.
+    Prints one JSON line per post: id, lang, topics, severity, matches, duplicate_of, story (the
+    id of the story's first post: shared by every post reporting the same incident).
 
     \b
     Example:
@@ -82,4 +83,5 @@ def output_record(post: Post, result: Post | None) -> dict[str, Any]:
             for m in result.matches
         ],
         "duplicate_of": split_key(result.duplicate_of)[1] if result.duplicate_of else None,
+        "story": split_key(result.story.key)[1] if result.story else None,
     }
