@@ -1,8 +1,9 @@
 """Wires sources -> pipeline -> store -> sinks as asyncio tasks and shuts them down cleanly.
 
-Each source runs in its own task and feeds one bounded queue; a single ingest task (the only
-writer of posts) runs the pipeline and stores each post with its source cursor in one
-transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
+Each source runs in its own task under the supervisor (:mod:`bot.sources.supervisor`: a
+raising source is logged, counted and restarted with back-off) and feeds one bounded queue; a
+single ingest task (the only writer of posts) runs the pipeline and stores each post with its
+source cursor in one transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
 heartbeat) get the same ``stop`` event. On stop, sources stop producing, the ingest task
 drains what is already queued, and background tasks finish their in-flight work. A background
 task that ends with a :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``)
@@ -22,9 +23,11 @@ from bot.errors import SahelWatchError
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
+from bot.sources.clock import Clock, SystemClock
+from bot.sources.supervisor import Supervision, supervise
 from bot.store.db import Store
-from bot.store.posts import Saved, save_post
-from bot.store.state import get_cursor, put_cursor
+from bot.store.posts import Saved, save_post, source_state
+from bot.store.state import get_cursor
 
 log = logging.getLogger(__name__)
 Task = Callable[[asyncio.Event], Awaitable[None]]
@@ -68,6 +71,8 @@ class App:
     sinks: Sequence[Sink] = ()
     tasks: Sequence[Task] = ()
     queue_size: int = 1000
+    clock: Clock = field(default_factory=SystemClock)
+    supervision: Supervision = field(default_factory=Supervision)
     summary: Summary = field(default_factory=Summary)
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> Summary:
@@ -92,14 +97,11 @@ class App:
         return self.summary
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
-        try:
-            async for item in source.collect(get_cursor(self.store, source.name), stop):
-                await queue.put((source.name, item))
-                if stop.is_set():
-                    break
-        except Exception as exc:  # a broken source must not take the others down
-            log.exception("source failed", extra={"source": source.name})
-            source.health.error(repr(exc))
+        async def emit(name: str, item: Collected) -> None:
+            await queue.put((name, item))
+
+        await supervise(source, emit, lambda: get_cursor(self.store, source.name), self.clock, stop,
+                        self.supervision)
 
     async def _ingest(self, queue: asyncio.Queue[object]) -> None:
         while (entry := await queue.get()) is not _DONE:
@@ -108,19 +110,22 @@ class App:
                 self.ingest_one(name, item)
             except Exception:  # logged with the post key; the stream goes on
                 self.summary.errors += 1
-                log.exception("post not stored", extra={"source": name, "post": item.post.key})
+                key = item.post.key if item.post is not None else None
+                log.exception("post not stored", extra={"source": name, "post": key})
             await asyncio.sleep(0)
 
     def ingest_one(self, source: str, item: Collected) -> Post | None:
-        self.summary.read += 1
-        post = self.pipeline.run(item.post)
-        if post is None:
-            self.summary.dropped += 1
-            if item.cursor is not None:
+        post = None
+        if item.post is not None:
+            self.summary.read += 1
+            post = self.pipeline.run(item.post)
+            self.summary.dropped += post is None
+        if post is None:  # dropped, or a cursor-only item: the cursor still moves
+            if item.cursor is not None or item.seen is not None:
                 with self.store.write() as db:
-                    put_cursor(db, source, item.cursor)
+                    source_state(db, source, item.cursor, item.seen)
             return None
-        saved = save_post(self.store, post, source=source, cursor=item.cursor)
+        saved = save_post(self.store, post, source=source, cursor=item.cursor, alert=item.alert, seen=item.seen)
         self.summary.add(post, saved)
         for sink in self.sinks:
             sink.emit(post, saved)

@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.alerts.bot import make_bot
 from bot.alerts.channels import load_routing
@@ -20,8 +21,11 @@ from bot.alerts.delivery import Delivery
 from bot.alerts.outbox import enqueue_hook
 from bot.alerts.pacing import Pacer
 from bot.alerts.routing import Routing
+from bot.config import watchlists_dir
 from bot.errors import ConfigError, WatchlistError
-from bot.runtime import Runtime, watchlists_dir
+
+if TYPE_CHECKING:
+    from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
 Stamp = tuple[int, int, int] | None
@@ -98,12 +102,12 @@ def wanted(runtime: Runtime, path: Path) -> bool:
     return bool(settings.telegram_bot_token) and path.is_file()
 
 
-def telegram_delivery(runtime: Runtime) -> None:
+def register(runtime: Runtime) -> None:
     """Component: outbox hook on the store, Delivery as sink and task, channels.yaml watcher."""
     path = channels_file(runtime)
     if not wanted(runtime, path):
         return
-    watchlist = runtime.extras.get("watchlist")
+    watchlist = runtime.watchlist
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
     settings = runtime.settings
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
@@ -113,6 +117,7 @@ def telegram_delivery(runtime: Runtime) -> None:
     if watchlist is not None:
         watchlist.on_invalid.append(lambda rejected: asyncio.get_running_loop().create_task(
             delivery.report(f"watchlist change rejected, the last good watchlist stays:\n{rejected}")))
-    runtime.store.post_hooks.append(enqueue_hook(holder.get))
+    runtime.notify.subscribe(delivery.report)
+    runtime.store.alert_hooks.append(enqueue_hook(holder.get))
     runtime.sinks.append(delivery)
     runtime.tasks.extend([delivery.run, holder.watch])

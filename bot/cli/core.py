@@ -15,6 +15,7 @@ from bot.cli.common import DB_OPTION, catch_stop_signals, load_settings, print_s
 from bot.config import Settings
 from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
+from bot.sources.clock import Clock
 from bot.sources.replay import ReplaySource, sample_path
 from bot.store.db import Store
 
@@ -24,20 +25,27 @@ log = logging.getLogger(__name__)
 def replay_files(settings: Settings, files: list[Path], speed: float | None, console: bool,
                  stop: asyncio.Event | None = None, live: bool = False) -> Summary:
     """Replay ``files`` through the full pipeline into ``settings.db``; return the summary."""
+    if stop is None:
+        return run_until_signal(lambda stop: run_bot(settings, files, speed, console, stop, live=live))
+    return asyncio.run(run_bot(settings, files, speed, console, stop, live=live))
+
+
+async def run_bot(settings: Settings, files: list[Path], speed: float | None, console: bool, stop: asyncio.Event,
+                  *, live: bool = True, clock: Clock | None = None) -> Summary:
+    """What ``run`` (``live``) and ``replay`` do, until ``stop`` (or, not live, the files' end).
+
+    ``clock`` is the sources' and supervisor's injectable clock (tests move it by hand).
+    """
     store = Store(settings.db)
-    runtime = assemble(settings, store, live=live)
-    runtime.sources.extend(ReplaySource(f, speed=speed) for f in files)
-    if console:
-        runtime.sinks.append(ConsoleSink())
-    app = runtime.app()
-    if live:
-        announce(runtime)
-
-    async def go(stop: asyncio.Event) -> Summary:
-        return await app.run(stop, until_sources_done=not live)
-
     try:
-        return run_until_signal(go) if stop is None else asyncio.run(go(stop))
+        runtime = assemble(settings, store, live=live, clock=clock)
+        runtime.sources.extend(ReplaySource(f, speed=speed) for f in files)
+        if console:
+            runtime.sinks.append(ConsoleSink())
+        app = runtime.app()
+        if live:
+            announce(runtime)
+        return await app.run(stop, until_sources_done=not live)
     finally:
         store.close()
 

@@ -17,7 +17,7 @@ import click
 from bot.cli import main
 from bot.cli.common import load_settings
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
-from bot.sources.x.clock import SystemClock
+from bot.sources.clock import SystemClock
 from bot.sources.x.options import options_from_settings
 from bot.sources.x.rules import Compiled, Limits, compile_rules
 from bot.sources.x.ruleset import RuleKeeper
