@@ -9,24 +9,11 @@ from bot.config import Settings
 from bot.errors import ConfigError, WatchlistError
 from bot.registry import REGISTRY
 from bot.runtime import assemble
+from bot.sources import sources_file
 from bot.sources.kit import SourcePlugin
 from bot.sources.sources_file import Feed, SourcesFileHolder, load_sources_file, parse_sources
 
-DOCUMENTED = """\
-feeds:                                  # RSS 2.0 / Atom / RDF
-  - url: https://www.example.org/feed/
-    name: Example News                  # optional; default: the feed's title
-    language: fr                        # optional hint for the language stage
-    every: 10m                          # optional; default 10m, minimum 1m
-  - https://www.example.net/rss.xml     # a bare URL is fine
-accounts:
-  x: [handle]
-  telegram: [channelname]               # public channels, no @
-  bluesky: [name.bsky.social, "did:plc:z72i7hdynmk6r22z27h6tvur"]
-  mastodon: [user@instance.social]
-hashtags:
-  mastodon: [Sahel, Mali]
-"""
+DOCUMENTED = sources_file.__doc__.split("```yaml\n")[1].split("```")[0]  # the example in the docstring
 
 
 def test_documented_example_loads():

@@ -9,7 +9,6 @@ An edit of ``channels.yaml`` is picked up within seconds; an invalid edit is log
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -22,56 +21,27 @@ from bot.alerts.outbox import enqueue_hook
 from bot.alerts.pacing import Pacer
 from bot.alerts.routing import Routing
 from bot.config import watchlists_dir
-from bot.errors import ConfigError, WatchlistError
+from bot.errors import ConfigError
+from bot.watchlist.filewatch import FileHolder
 
 if TYPE_CHECKING:
     from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
-Stamp = tuple[int, int, int] | None
 
 
-def _stamp(path: Path) -> Stamp:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+class RoutingHolder(FileHolder[Routing]):
+    """The routing in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept).
 
-
-class RoutingHolder:
-    """The routing in use; :meth:`check_now` swaps in a valid edit, keeps the old one otherwise.
-
-    A change is loaded once the file has stayed the same for one check (an editor may write it
-    in several steps). ``known_topics`` (the watchlists' topic names) turns a topic that no
-    watchlist defines into a logged warning.
+    ``known_topics`` (the watchlists' topic names) turns a topic that no watchlist defines into
+    a logged warning.
     """
 
+    what = "routing"
+
     def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None) -> None:
-        self.path = path
         self.known_topics = known_topics
-        self._routing = self._load()  # no last good one yet: errors go to the caller
-        self._stamp = self._pending = _stamp(path)
-        self.on_invalid: list[Callable[[WatchlistError], object]] = []
-
-    def get(self) -> Routing:
-        return self._routing
-
-    def check_now(self) -> bool:
-        stamp = _stamp(self.path)
-        if stamp == self._stamp or stamp != self._pending:
-            self._pending = stamp
-            return False
-        self._stamp = stamp
-        try:
-            self._routing = self._load()
-        except WatchlistError as exc:
-            log.error("channels.yaml change rejected, the last good routing stays:\n%s", exc)
-            for callback in self.on_invalid:
-                callback(exc)
-            return False
-        log.info("channels.yaml reloaded channels=%d", len(self._routing.channels))
-        return True
+        super().__init__(path)
 
     def _load(self) -> Routing:
         routing = load_routing(self.path)
@@ -81,12 +51,6 @@ class RoutingHolder:
                 log.warning("%s: topic '%s' is in no watchlist; this channel gets no posts for it",
                             rule.where, topic)
         return routing
-
-    async def watch(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        while not stop.is_set():
-            self.check_now()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
 
 
 def channels_file(runtime: Runtime) -> Path:

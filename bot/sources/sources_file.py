@@ -10,7 +10,7 @@ feeds:                                  # RSS 2.0 / Atom / RDF
 accounts:
   x: [handle]
   telegram: [channelname]               # public channels, no @
-  bluesky: [name.bsky.social]           # handles or did:plc:... ids
+  bluesky: [name.bsky.social, did:plc:z72i7hdynmk6r22z27h6tvur]   # handles or did:plc: ids
   mastodon: [user@instance.social]
 hashtags:
   mastodon: [Sahel, Mali]               # hashtag timelines, read on the listed accounts' instances
@@ -24,11 +24,7 @@ watchlists' node reader: duplicate keys are errors, YAML 1.1 coercions are refus
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,10 +32,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from bot.errors import WatchlistError
+from bot.watchlist.filewatch import FileHolder
 from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.schema import Mark, Problem
 
-log = logging.getLogger(__name__)
 FILE_NAME = "sources.yaml"
 TOP_KEYS = ("feeds", "accounts", "hashtags")
 FEED_KEYS = ("url", "name", "language", "every")
@@ -193,49 +189,11 @@ def load_sources_file(path: Path, shown: str | None = None) -> SourcesConfig:
     return parse_sources(shown or str(path), text)
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
+class SourcesFileHolder(FileHolder[SourcesConfig]):
+    """The ``sources.yaml`` in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept)."""
 
-class SourcesFileHolder:
-    """The ``sources.yaml`` in use: an invalid edit is logged (``file:line:column``), reported
-    through ``on_invalid`` and the last good configuration stays; a valid one is swapped in and
-    handed to ``on_reloaded``. A change is read once the file stayed the same for one check."""
+    what = "sources"
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._config = load_sources_file(path)  # no last good one yet: errors go to the caller
-        self._stamp = self._pending = _stamp(path)
-        self.on_reloaded: list[Callable[[SourcesConfig], object]] = []
-        self.on_invalid: list[Callable[[WatchlistError], object]] = []
-
-    def get(self) -> SourcesConfig:
-        return self._config
-
-    def check_now(self) -> bool:
-        stamp = _stamp(self.path)
-        if stamp == self._stamp or stamp != self._pending:
-            self._pending = stamp
-            return False
-        self._stamp = stamp
-        try:
-            self._config = load_sources_file(self.path)
-        except WatchlistError as exc:
-            log.error("sources.yaml change rejected, the last good one stays:\n%s", exc)
-            for callback in self.on_invalid:
-                callback(exc)
-            return False
-        log.info("sources.yaml reloaded feeds=%d", len(self._config.feeds))
-        for callback in self.on_reloaded:
-            callback(self._config)
-        return True
-
-    async def watch(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        while not stop.is_set():
-            self.check_now()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
+    def _load(self) -> SourcesConfig:
+        return load_sources_file(self.path)
