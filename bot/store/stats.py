@@ -42,7 +42,8 @@ def _sources(store: Store) -> dict[str, str]:
     """Each source's health (``source_health``), else as of the last heartbeat of an older run."""
     rows = read_health(store)
     if rows:
-        keys = ("state", "items", "errors", "skipped", "restarts", "last_item_at", "failing_since", "last_error")
+        keys = ("state", "items", "errors", "skipped", "restarts", "reconnects", "last_item_at", "failing_since",
+                "last_error")
         return {r["name"]: ", ".join(f"{k}={r[k]}" for k in keys) for r in rows}
     beat = get_state(store, HEARTBEAT_KEY)
     keys = ("connected", "items", "reconnects", "errors", "last_item_at", "last_activity_at", "last_error")
