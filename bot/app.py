@@ -26,6 +26,8 @@ from bot.sources.base import Collected, Source
 from bot.sources.clock import Clock, SystemClock
 from bot.sources.supervisor import Supervision, supervise
 from bot.store.db import Store
+from bot.store.faults import fault_of
+from bot.store.hold import FaultHold
 from bot.store.posts import Saved, save_post, source_state
 from bot.store.state import get_cursor
 
@@ -50,6 +52,8 @@ class Summary:
     duplicates: int = 0
     dropped: int = 0
     errors: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """``where: why`` of every input item skipped as malformed (e.g. ``in.jsonl:7: not JSON``)."""
     languages: Counter[str] = field(default_factory=Counter)
     topics: Counter[str] = field(default_factory=Counter)
 
@@ -74,6 +78,9 @@ class App:
     clock: Clock = field(default_factory=SystemClock)
     supervision: Supervision = field(default_factory=Supervision)
     summary: Summary = field(default_factory=Summary)
+    faults: FaultHold = field(default_factory=FaultHold)
+    failure: SahelWatchError | None = None
+    """A fatal database fault in a batch run: raised by :meth:`run` after the clean shutdown."""
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> Summary:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
@@ -81,7 +88,8 @@ class App:
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
         for task in background:
             task.add_done_callback(_report_failure)
-        ingest = asyncio.create_task(self._ingest(queue), name="ingest")
+        self.faults.reporters = [r for s in self.sinks if (r := getattr(s, "report", None)) is not None]
+        ingest = asyncio.create_task(self._ingest(queue, stop, until_sources_done), name="ingest")
         if until_sources_done:
             await asyncio.gather(*producers)
             stop.set()
@@ -91,7 +99,7 @@ class App:
         await queue.put(_DONE)
         await ingest
         ended = await asyncio.gather(*background, return_exceptions=True)
-        failure = next((e for e in ended if isinstance(e, SahelWatchError)), None)
+        failure = self.failure or next((e for e in ended if isinstance(e, SahelWatchError)), None)
         if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
             raise failure
         return self.summary
@@ -103,33 +111,54 @@ class App:
         await supervise(source, emit, lambda: get_cursor(self.store, source.name), self.clock, stop,
                         self.supervision)
 
-    async def _ingest(self, queue: asyncio.Queue[object]) -> None:
+    async def _ingest(self, queue: asyncio.Queue[object], stop: asyncio.Event, batch: bool) -> None:
         while (entry := await queue.get()) is not _DONE:
             name, item = entry  # type: ignore[misc]
-            try:
-                self.ingest_one(name, item)
-            except Exception:  # logged with the post key; the stream goes on
-                self.summary.errors += 1
-                key = item.post.key if item.post is not None else None
-                log.exception("post not stored", extra={"source": name, "post": key})
+            if self.failure is None:  # after a fatal fault the rest is only drained (not acknowledged)
+                await self._ingest_held(name, item, stop, batch)
             await asyncio.sleep(0)
 
+    async def _ingest_held(self, source: str, item: Collected, stop: asyncio.Event, batch: bool) -> None:
+        """Run the pipeline once, then store with retries: the post and its cursor are held until
+        they commit (busy, or disk full in a running bot), or the run ends."""
+        try:
+            post = self._pipeline(item)
+            self._store(source, item, post)
+        except Exception as exc:
+            if (fault := fault_of(exc)) is None:  # not the database's fault: this post only
+                self.summary.errors += 1
+                key = item.post.key if item.post is not None else None
+                log.exception("post not stored", extra={"source": source, "post": key})
+                return
+            await self.faults.hold(fault, exc, lambda: self._store(source, item, post), stop, batch)
+            if self.faults.failure is not None:
+                self.failure = self.faults.failure
+                stop.set()
+
     def ingest_one(self, source: str, item: Collected) -> Post | None:
-        post = None
-        if item.post is not None:
-            self.summary.read += 1
-            post = self.pipeline.run(item.post)
-            self.summary.dropped += post is None
+        """Pipeline and store for one item, synchronously (``analyze``); errors propagate."""
+        post = self._pipeline(item)
+        self._store(source, item, post)
+        return post
+
+    def _pipeline(self, item: Collected) -> Post | None:
+        if item.post is None:  # a cursor-only item
+            return None
+        self.summary.read += 1
+        post = self.pipeline.run(item.post)
+        self.summary.dropped += post is None
+        return post
+
+    def _store(self, source: str, item: Collected, post: Post | None) -> None:
         if post is None:  # dropped, or a cursor-only item: the cursor still moves
             if item.cursor is not None or item.seen is not None:
                 with self.store.write() as db:
                     source_state(db, source, item.cursor, item.seen)
-            return None
+            return
         saved = save_post(self.store, post, source=source, cursor=item.cursor, alert=item.alert, seen=item.seen)
         self.summary.add(post, saved)
         for sink in self.sinks:
             sink.emit(post, saved)
-        return post
 
 
 def _report_failure(task: asyncio.Task[None]) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.alerts.bot import make_bot
-from bot.alerts.channels import load_routing
+from bot.alerts.channels import Known, load_routing
 from bot.alerts.delivery import Delivery
 from bot.alerts.limits import AlertLimits
 from bot.alerts.outbox import enqueue_hook
@@ -34,24 +34,21 @@ log = logging.getLogger(__name__)
 class RoutingHolder(FileHolder[Routing]):
     """The routing in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept).
 
-    ``known_topics`` (the watchlists' topic names) turns a topic that no watchlist defines into
-    a logged warning.
+    ``known_topics`` (the watchlists' topic names) makes a topic that no watchlist defines an
+    error, ``languages`` (the configured ones) a language posts never carry.
     """
 
     what = "routing"
 
-    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None) -> None:
+    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
+                 languages: Collection[str] | None = None) -> None:
         self.known_topics = known_topics
+        self.languages = languages
         super().__init__(path)
 
     def _load(self) -> Routing:
-        routing = load_routing(self.path)
-        known = self.known_topics() if self.known_topics else None
-        for rule in routing.channels if known is not None else ():
-            for topic in sorted((rule.topics or frozenset()) - known):
-                log.warning("%s: topic '%s' is in no watchlist; this channel gets no posts for it",
-                            rule.where, topic)
-        return routing
+        topics = self.known_topics() if self.known_topics else None
+        return load_routing(self.path, known=Known(topics, self.languages))
 
 
 def channels_file(runtime: Runtime) -> Path:
@@ -73,8 +70,9 @@ def register(runtime: Runtime) -> None:
     if not wanted(runtime, path):
         return
     watchlist = runtime.watchlist
-    holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
     settings = runtime.settings
+    holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,
+                           settings.languages)
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
     delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace),
