@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.config import watchlists_dir
+from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.reload import WatchlistHolder
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def register(runtime: Runtime) -> None:
-    holder = WatchlistHolder(watchlists_dir(runtime.settings))
+    holder = WatchlistHolder(watchlists_dir(runtime.settings), limits=WatchlistLimits.from_settings(runtime.settings))
     runtime.watchlist = holder
     if runtime.live:
         runtime.tasks.append(holder.watch)
