@@ -32,7 +32,9 @@ class Runtime:
 
     def app(self) -> App:
         pipeline = build_pipeline(self.settings, self.store, **self.extras)
-        return App(self.store, pipeline, self.sources, self.sinks, self.tasks, self.settings.queue_size)
+        settings = self.settings
+        return App(self.store, pipeline, self.sources, self.sinks, self.tasks, settings.queue_size,
+                   batch_size=settings.batch_size, batch_wait_s=settings.batch_ms / 1000)
 
 
 Component = Callable[[Runtime], None]

@@ -95,3 +95,15 @@ def test_two_writers_never_see_database_is_locked(tmp_path):
         t.join()
     assert errors == []
     assert Store(path).scalar("SELECT count(*) FROM posts") == 300
+
+
+def test_migrations_own_their_ddl():
+    """A migration never imports live code (a schema constant edited later would rewrite history)."""
+    import ast
+
+    from tests.conftest import REPO
+
+    tree = ast.parse((REPO / "bot/store/migrations.py").read_text(encoding="utf-8"))
+    imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if m and m.split(".")[0] == "bot"]

@@ -1,6 +1,7 @@
 """The dedupe index, kept in SQLite (not in RAM) so it survives restarts and stays small.
 
-Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
+Tables (created by the store's migrations ``0002_dedupe_index`` and ``0080_dedupe_prefix``,
+bot/store/migrations.py):
 
 - ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
   ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
@@ -37,19 +38,6 @@ from bot.text import clean
 if TYPE_CHECKING:
     from bot.store.db import Store
 
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS dedupe_posts (
-        post_id INTEGER PRIMARY KEY, post_key TEXT NOT NULL UNIQUE, first_key TEXT NOT NULL,
-        content_hash TEXT, lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
-        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '')""",
-    "CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts (content_hash)",
-    "CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts (created_at)",
-    """CREATE TABLE IF NOT EXISTS dedupe_bands (
-        band INTEGER NOT NULL, hash INTEGER NOT NULL, created_at INTEGER NOT NULL, post_id INTEGER NOT NULL,
-        PRIMARY KEY (band, hash, created_at DESC, post_id)) WITHOUT ROWID""",
-)
-
-
 PREFIX_WORDS = 8
 
 
@@ -69,14 +57,6 @@ class Indexed:
     first_key: str
     created_at: int
     features: Features
-
-
-def create_tables(db: Database) -> None:
-    """Create the tables (idempotent); migration ``0002_dedupe_index`` calls this once.
-
-    Plain ``execute`` (not ``executescript``, which would commit the caller's transaction)."""
-    for statement in SCHEMA:
-        db.execute(statement)
 
 
 def epoch(moment: datetime) -> int:

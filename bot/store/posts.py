@@ -86,7 +86,7 @@ def save_post(store: Store, post: Post, *, source: str | None = None, cursor: st
     The cursor (if given) is committed in the same transaction, duplicate or not.
     """
     with store.write() as db:
-        saved = _save_in(store, db, post)
+        saved = save_in(store, db, post)
         if source is not None and cursor is not None:
             put_cursor(db, source, cursor)
     return saved
@@ -97,13 +97,14 @@ def save_batch(
 ) -> list[Saved]:
     """Store several posts (e.g. one backfill page) and the cursor covering them in ONE transaction."""
     with store.write() as db:
-        saved = [_save_in(store, db, post) for post in posts]
+        saved = [save_in(store, db, post) for post in posts]
         if source is not None and cursor is not None:
             put_cursor(db, source, cursor)
     return saved
 
 
-def _save_in(store: Store, db: sqlite_utils.Database, post: Post) -> Saved:
+def save_in(store: Store, db: sqlite_utils.Database, post: Post) -> Saved:
+    """Insert ``post`` (and its children, hooks) inside the caller's open write transaction."""
     row = post_row(post)
     inserted = db.execute(
         f"INSERT INTO posts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
