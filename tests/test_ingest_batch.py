@@ -57,3 +57,20 @@ def test_next_batch_takes_what_is_queued_up_to_the_size():
 
     first, second, lone = asyncio.run(main())
     assert first == ([0, 1, 2], False) and second == ([3, 4], True) and lone == (["only"], False)
+
+
+def test_batch_commands_prune_the_dedupe_index_to_its_window(store):
+    from datetime import timedelta
+
+    from bot.pipeline.dedupe_index import WindowPrune
+
+    records = make_records(30, step_s=86_400)  # one post a day for 30 days, replayed
+    pruner = WindowPrune(store, timedelta(days=7), every=10)
+    app = App(store, build_pipeline(Settings(), store), [], [pruner], batch_size=5)
+    for start in range(0, 30, 5):
+        app.ingest_many(_items(records[start:start + 5]))
+    kept = store.scalar("SELECT count(*) FROM dedupe_posts")
+    assert pruner.pruned == 22 and kept == 8  # pruned at posts 10, 20, 30: days 22-29 stay (29 - 7 = 22)
+    orphans = store.scalar("SELECT count(*) FROM dedupe_bands WHERE post_id NOT IN (SELECT post_id FROM dedupe_posts)")
+    assert orphans == 0 and store.scalar("SELECT count(*) FROM dedupe_bands") > 0
+    assert store.scalar("SELECT count(*) FROM posts") == 30  # posts themselves are never pruned

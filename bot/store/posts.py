@@ -33,7 +33,8 @@ def post_row(post: Post) -> dict[str, object]:
         "url": post.url, "author_id": post.author_id, "author_handle": post.author_handle,
         "author_name": post.author_name, "created_at": _iso(post.created_at),
         "collected_at": _iso(post.collected_at), "stored_at": _iso(utcnow()),
-        "text": post.text, "norm_text": post.norm_text, "lang_hint": post.lang_hint,
+        "text": post.text, "lang_hint": post.lang_hint,
+        "norm_text": None,  # derived again by clean(text) where needed: the text is not stored twice
         "lang": post.lang, "lang_conf": post.lang_conf, "lang_detector": post.lang_detector,
         "content_hash": post.content_hash, "duplicate_of": post.duplicate_of,
         "topics": json.dumps(list(post.topics)), "severity": post.severity,
