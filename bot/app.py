@@ -1,13 +1,15 @@
 """Wires sources -> pipeline -> store -> sinks as asyncio tasks and shuts them down cleanly.
 
-Each source runs in its own task and feeds one bounded queue; a single ingest task (the only
-writer of posts) takes micro-batches from it (:mod:`bot.ingest`: up to ``batch_size`` items, a
-lone post is a batch of one), runs the pipeline and stores the batch's posts with their source
-cursors in one transaction, then hands them to the sinks. Background tasks (watchlist reload, delivery,
-heartbeat) get the same ``stop`` event. On stop, sources stop producing, the ingest task
-drains what is already queued, and background tasks finish their in-flight work. A background
-task that ends with a :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``)
-makes ``run`` raise it once that clean shutdown is done.
+Each source runs in its own task under the supervisor (:mod:`bot.sources.supervisor`: a
+raising source is logged, counted and restarted with back-off) and feeds one bounded queue; a
+single ingest task (the only writer of posts) takes micro-batches from it (:mod:`bot.ingest`:
+up to ``batch_size`` items, a lone post is a batch of one), runs the pipeline and stores the
+batch's posts with their source cursors in one transaction, then hands them to the sinks.
+Background tasks (watchlist reload, delivery, heartbeat) get the same ``stop`` event. On stop,
+sources stop producing, the ingest task drains what is already queued, and background tasks
+finish their in-flight work. A background task that ends with a
+:class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``) makes ``run`` raise it
+once that clean shutdown is done.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from bot.ingest import DONE, Entry, Outcome, next_batch, store_batch
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
+from bot.sources.clock import Clock, SystemClock
+from bot.sources.supervisor import Supervision, supervise
 from bot.store.db import Store
 from bot.store.faults import fault_of
 from bot.store.hold import FaultHold
@@ -75,6 +79,8 @@ class App:
     queue_size: int = 1000
     batch_size: int = 256
     batch_wait_s: float = 0.005
+    clock: Clock = field(default_factory=SystemClock)
+    supervision: Supervision = field(default_factory=Supervision)
     summary: Summary = field(default_factory=Summary)
     faults: FaultHold = field(default_factory=FaultHold)
     failure: SahelWatchError | None = None
@@ -103,14 +109,11 @@ class App:
         return self.summary
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
-        try:
-            async for item in source.collect(get_cursor(self.store, source.name), stop):
-                await queue.put((source.name, item))
-                if stop.is_set():
-                    break
-        except Exception as exc:  # a broken source must not take the others down
-            log.exception("source failed", extra={"source": source.name})
-            source.health.error(repr(exc))
+        async def emit(name: str, item: Collected) -> None:
+            await queue.put((name, item))
+
+        await supervise(source, emit, lambda: get_cursor(self.store, source.name), self.clock, stop,
+                        self.supervision)
 
     async def _ingest(self, queue: asyncio.Queue[object], stop: asyncio.Event, batch: bool) -> None:
         done = False
@@ -147,12 +150,14 @@ class App:
         return outcomes
 
     def ingest_one(self, source: str, item: Collected) -> Post | None:
-        """One item as a batch of one; a post that failed in the pipeline raises nothing, returns None."""
+        """One item as a batch of one (``None``: dropped, failed in the pipeline, or cursor-only)."""
         return self.ingest_many([(source, item)])[0].post
 
     def _acknowledge(self, outcomes: list[Outcome]) -> None:
         """After the commit: counts and sinks (delivery wakes up, the console prints)."""
         for outcome in outcomes:
+            if outcome.cursor_only:
+                continue
             self.summary.read += 1
             if outcome.failed:
                 self.summary.errors += 1

@@ -6,8 +6,9 @@ bounded delay, and a replay fills whole batches. :func:`store_batch` runs every 
 the pipeline and stores it INSIDE one ``BEGIN IMMEDIATE`` transaction (so each post's dedupe
 sees the posts before it in the same batch, exactly as one transaction per post did), each
 post under its own SAVEPOINT (a post that fails in the pipeline is rolled back and counted
-alone), then writes each source's newest cursor and commits: posts, matches, dedupe index,
-outbox rows and cursors of the batch become durable together or not at all. Nothing is
+alone), then writes each source's newest cursor (and every remembered item id) and commits:
+posts, matches, dedupe index, outbox rows and cursors of the batch become durable together or
+not at all. Nothing is
 acknowledged (sinks, counts) before the commit. A database fault raises out of it with
 everything rolled back; the caller retries the whole batch (see :mod:`bot.store.hold`).
 """
@@ -23,8 +24,7 @@ from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected
 from bot.store.db import Store
 from bot.store.faults import fault_of
-from bot.store.posts import Saved, save_in
-from bot.store.state import put_cursor
+from bot.store.posts import Saved, save_in, source_state
 
 log = logging.getLogger(__name__)
 Entry = tuple[str, Collected]
@@ -41,6 +41,8 @@ class Outcome:
     saved: Saved | None = None
     error: str | None = None
     """Why the post failed in the pipeline (it was rolled back alone; the batch went on)."""
+    cursor_only: bool = False
+    """An item without a post (new validators, nothing new): only its source state was written."""
 
     @property
     def failed(self) -> bool:
@@ -81,18 +83,24 @@ def store_batch(store: Store, pipeline: Pipeline, entries: list[Entry]) -> list[
         for source, item in entries:
             outcome = _one(store, pipeline, source, item)
             outcomes.append(outcome)
-            if item.cursor is not None and not outcome.failed:
+            if outcome.failed:
+                continue
+            if item.cursor is not None:
                 cursors[source] = item.cursor
+            if item.seen is not None:
+                source_state(db, source, None, item.seen)
         for source, cursor in cursors.items():
-            put_cursor(db, source, cursor)
+            source_state(db, source, cursor, None)
     return outcomes
 
 
 def _one(store: Store, pipeline: Pipeline, source: str, item: Collected) -> Outcome:
+    if item.post is None:
+        return Outcome(source, None, cursor_only=True)
     store.db.execute("SAVEPOINT ingest_post")
     try:
         post = pipeline.run(item.post)
-        saved = save_in(store, store.db, post) if post is not None else None
+        saved = save_in(store, store.db, post, item.alert) if post is not None else None
     except Exception as exc:
         if fault_of(exc) is not None:  # the database's fault, not this post's: the whole batch is
             raise  # rolled back (SQLite may already have done so: no savepoint left) and retried
