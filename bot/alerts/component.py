@@ -69,7 +69,7 @@ class RoutingHolder:
             for callback in self.on_invalid:
                 callback(exc)
             return False
-        log.info("channels.yaml reloaded channels=%d", len(self._routing.channels))
+        log.info("channels.yaml reloaded", extra={"channels": len(self._routing.channels)})
         return True
 
     def _load(self) -> Routing:
