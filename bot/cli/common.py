@@ -19,7 +19,7 @@ import click
 from bot import logs
 from bot.app import Summary
 from bot.config import Settings
-from bot.errors import SahelWatchError, StalledError, WatchlistError
+from bot.errors import SahelWatchError, StalledError, StorageError, WatchlistError
 from bot.sources.jsonl import parse_time
 from bot.store.db import Store
 
@@ -79,11 +79,19 @@ def run_until_signal(main: Callable[[asyncio.Event], Awaitable[T]]) -> T:
     return asyncio.run(runner())
 
 
+SHOWN_SKIPS = 20
+
+
 def print_summary(summary: Summary) -> None:
     click.echo(
         f"read {summary.read}, stored {summary.stored}, duplicates {summary.duplicates}, "
-        f"already stored {summary.already_stored}, dropped {summary.dropped}, errors {summary.errors}"
+        f"already stored {summary.already_stored}, dropped {summary.dropped}, errors {summary.errors}, "
+        f"skipped {len(summary.skipped)}"
     )
+    for where in summary.skipped[:SHOWN_SKIPS]:
+        click.echo(f"skipped {where}")
+    if len(summary.skipped) > SHOWN_SKIPS:
+        click.echo(f"skipped ... and {len(summary.skipped) - SHOWN_SKIPS} more (see the log)")
     langs = ", ".join(f"{k} {v}" for k, v in sorted(summary.languages.items(), key=lambda kv: -kv[1]))
     click.echo(f"languages: {langs or '-'}")
     topics = ", ".join(f"{k} {v}" for k, v in sorted(summary.topics.items(), key=lambda kv: -kv[1]))
@@ -106,6 +114,10 @@ def service_errors() -> Iterator[None]:
         _ensure_logging()
         log.critical("sahelwatch stopped by the watchdog", extra={"reason": str(exc), "exit_code": 3})
         sys.exit(3)
+    except StorageError as exc:
+        _ensure_logging()
+        log.critical("sahelwatch stopped: the database refused writes", extra={"error": str(exc), "exit_code": 4})
+        sys.exit(4)
     except SahelWatchError as exc:
         _ensure_logging()
         log.error("sahelwatch cannot start", extra={"error": str(exc), "exit_code": 2})
