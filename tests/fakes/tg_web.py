@@ -101,7 +101,8 @@ def render_message(channel: Channel, m: Message) -> str:
         return (f'<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message '
                 f'service_message js-widget_message" data-post="{post}"><div class="tgme_widget_message_bubble">'
                 f'<div class="tgme_widget_message_text js-message_text">Channel photo updated</div></div></div></div>')
-    date = "" if m.broken == "time" else f'<time datetime="{m.date.isoformat()}" class="time">{m.date:%H:%M}</time>'
+    stamp = m.date.isoformat(timespec="seconds")
+    date = "" if m.broken == "time" else f'<time datetime="{stamp}" class="time">{m.date:%H:%M}</time>'
     return (
         f'<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message '
         f'text_not_supported_wrap js-widget_message" data-post="{post}" data-view="eyJjIjotMTAwMX0">'
