@@ -114,6 +114,14 @@ class FakeJetstream:
             if wanted(event, sub.wanted):
                 sub.queue.put_nowait(event.frame)
 
+    def preload(self, events: list[dict[str, Any]]) -> None:
+        """Keep ``events`` (given ``time_us`` in order) for cursor replay, without sending them live."""
+        for event in events:
+            time_us = self.next_time_us()
+            commit = event.get("commit") or {}
+            self.events.append(Event(time_us, json.dumps({**event, "time_us": time_us}, ensure_ascii=False),
+                                     event.get("kind", "commit"), commit.get("collection")))
+
     def post(self, did: str, text: str, *, rkey: str | None = None, langs: list[str] | None = None,
              collection: str = COLLECTION, **record: Any) -> dict[str, Any]:
         """A ``create`` commit of a post record; returns ``{"uri", "rkey", "time_us"}``."""
