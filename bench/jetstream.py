@@ -31,11 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WORDS = ("the a is to and of in that it for you on with this my just so what like was have be are but not "
+_VOCABULARY = ("the a is to and of in that it for you on with this my just so what like was have be are but not "
          "all me one get now new good day love time people know think today really go see why how going "
          "more make want back still need very also much first video music art game photo news world life "
          "obrigado bom dia gente você não que muito mais hoje agora tudo então isso "
-         "今日 本当 ありがとう 明日 写真 好き 日本 仕事 🎉 😂 ❤️ 🔥 ✨").split()
+         "今日 本当 ありがとう 明日 写真 好き 日本 仕事 🎉 😂 ❤️ 🔥 ✨")
+WORDS = _VOCABULARY.split()
 TERMS = ("Ménaka", "embuscade", "ambush near Gao", "attaque à Tillabéri", "كمين")
 
 
@@ -93,14 +94,15 @@ def _pin(cpu: int) -> None:
 
 
 async def consume(url: str, n: int, tmp: Path) -> tuple[float, float, int]:
-    from bot.config import Settings
     from bot.notify import Notifier
     from bot.registry import default_watchlists
-    from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.sources.clock import SystemClock
     from bot.sources.kit import Kit
     from bot.sources.poller import Poller
     from bot.sources.sources_file import SourcesConfig
+
+    from bot.config import Settings
+    from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.store.db import Store
     from bot.watchlist.reload import WatchlistHolder
 

@@ -45,9 +45,9 @@ class Selector:
 
     def __init__(self, name: str, health: SourceHealth, matcher: Callable[[], Matcher],
                  accounts: Callable[[], Collection[str]], handles: Mapping[str, str],
-                 hosts: MediaHosts = MediaHosts(), limits: PayloadLimits = DEFAULT_LIMITS) -> None:
+                 hosts: MediaHosts | None = None, limits: PayloadLimits = DEFAULT_LIMITS) -> None:
         self.name, self.health, self.matcher, self.accounts = name, health, matcher, accounts
-        self.handles, self.hosts, self.limits = handles, hosts, limits
+        self.handles, self.hosts, self.limits = handles, hosts or MediaHosts(), limits
         self.recent = RecentUris()
         self.time_us = 0
         self.frames = self.posts = self.kept = 0

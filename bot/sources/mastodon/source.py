@@ -26,8 +26,8 @@ from bot.sources.base import Collected, SourceHealth
 from bot.sources.kit import Kit
 from bot.sources.mastodon.convert import parse_status, to_post
 from bot.sources.payload import PayloadError, loads
-from bot.sources.polling import poll_loop
 from bot.sources.poller import PollError
+from bot.sources.polling import poll_loop
 
 log = logging.getLogger(__name__)
 PAGE = 40

@@ -21,8 +21,8 @@ from urllib.parse import quote, urlsplit
 from bot.models import Post
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.kit import Kit
-from bot.sources.polling import poll_loop
 from bot.sources.poller import PollError
+from bot.sources.polling import poll_loop
 from bot.sources.telegram_web.parse import Page, message_id, parse_page
 
 log = logging.getLogger(__name__)
