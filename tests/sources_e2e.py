@@ -11,6 +11,8 @@ import json
 import signal
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +72,16 @@ class Run:
 
     def logged(self, message: str) -> list[dict]:
         return [entry for entry in self.logs if entry.get("event") == message]
+
+
+@contextmanager
+def running(env: dict[str, str], db: Path) -> Iterator[Run]:
+    """``sahelwatch run`` for the length of the block; its logs are in the Run afterwards."""
+    run = Run(env, db).start()
+    try:
+        yield run
+    finally:
+        run.stop()
 
 
 def run_env(tg: FakeTelegram, directory: Path, **extra: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from tests.conftest import wait_for
 from tests.fakes.bsky_api import FakeBlueskyApi
 from tests.fakes.jetstream import FakeJetstream
-from tests.sources_e2e import Run, alerts, fake_telegram, media, posts, rows, run_env, wait_alerts, watchlists
+from tests.sources_e2e import alerts, fake_telegram, media, posts, rows, run_env, running, wait_alerts, watchlists
 
 FAMA, STRANGER = "did:plc:fama0000000000000000000", "did:plc:stranger00000000000000"
 CDN = "https://cdn.bsky.test"
@@ -25,8 +25,7 @@ def test_matching_posts_and_listed_accounts_are_stored_alerted_once_and_resumed_
         env = run_env(tg, watchlists(tmp_path, "accounts:\n  bluesky: [fama.bsky.social]\n"),
                       SAHELWATCH_BLUESKY_JETSTREAM_URL=js.url, SAHELWATCH_BLUESKY_API_URL=api.url,
                       SAHELWATCH_BLUESKY_CDN_URL=CDN)
-        first = Run(env, db).start()
-        try:
+        with running(env, db) as first:
             assert wait_for(lambda: js.connections, 60)
             js.identity(STRANGER, "stranger.bsky.social")
             js.post(STRANGER, "Un beau match de football hier soir au stade")  # nobody listed, no topic
@@ -39,8 +38,6 @@ def test_matching_posts_and_listed_accounts_are_stored_alerted_once_and_resumed_
             js.post(FAMA, "Bonjour à toutes et à tous, nouvelle semaine de travail")  # listed account
             assert wait_alerts(tg, 2)
             assert wait_for(lambda: len(posts(db, "bluesky")) >= 3)
-        finally:
-            first.stop()
         stored = {p["platform_id"]: p for p in posts(db, "bluesky")}
         assert len(stored) == 3  # the football post was never queued; the deleted one was already stored
         shown = stored[hit["uri"]]
@@ -54,12 +51,9 @@ def test_matching_posts_and_listed_accounts_are_stored_alerted_once_and_resumed_
         assert len(first.logged("bluesky event skipped")) == 1
 
         later = js.post(STRANGER, "Nouvelle attaque contre un convoi près de Tombouctou", langs=["fr"])
-        second = Run(env, db).start()
-        try:
+        with running(env, db):
             assert wait_alerts(tg, 3)
             assert wait_for(lambda: len(posts(db, "bluesky")) >= 4)
-        finally:
-            second.stop()
         resumed_from = int(js.connections[-1]["cursor"][0])
     tg.stop()
     stored = posts(db, "bluesky")

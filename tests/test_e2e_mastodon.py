@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import wait_for
 from tests.fakes.mastodon import FakeMastodon
-from tests.sources_e2e import Run, alerts, fake_telegram, media, posts, run_env, wait_alerts, watchlists
+from tests.sources_e2e import alerts, fake_telegram, media, posts, run_env, running, wait_alerts, watchlists
 
 PHOTO = "https://files.sahel.social/media/embuscade.jpg"
 SOURCES = "accounts:\n  mastodon: [fama@sahel.social]\nhashtags:\n  mastodon: [Sahel]\n"
@@ -28,12 +28,9 @@ def test_statuses_are_stored_alerted_once_and_read_forward_after_a_restart(tmp_p
         tagged = m.status("relay", "<p>Revue de presse du jour <a href=\"https://sahel.social/tags/Sahel\">#Sahel</a>"
                                    "</p>", tags=["Sahel"])
         env = run_env(tg, watchlists(tmp_path, SOURCES), SAHELWATCH_MASTODON_URL=m.url)
-        first = Run(env, db).start()
-        try:
+        with running(env, db) as first:
             assert wait_alerts(tg, 1)
             assert wait_for(lambda: len(posts(db, "mastodon")) >= 3)
-        finally:
-            first.stop()
         stored = {p["platform_id"]: p for p in posts(db, "mastodon")}
         assert len(stored) == 3 and tagged["uri"] in stored  # the hashtag timeline was read too
         shown = stored[hit["uri"]]
@@ -49,12 +46,9 @@ def test_statuses_are_stored_alerted_once_and_read_forward_after_a_restart(tmp_p
         for n in range(45):  # more than one page (40) published while the bot was down
             m.status("fama", f"<p>Bulletin numéro {n} de la radio communautaire</p>")
         m.status("fama", "<p>Nouvelle attaque signalée près de Tombouctou</p>")
-        second = Run(env, db).start()
-        try:
+        with running(env, db):
             assert wait_alerts(tg, 2)
             assert wait_for(lambda: len(posts(db, "mastodon")) >= 3 + 46)
-        finally:
-            second.stop()
         min_ids = [r.arg("min_id") for r in m.requests_to("/api/v1/accounts/") if r.arg("min_id")]
     tg.stop()
     stored = posts(db, "mastodon")

@@ -9,7 +9,7 @@ from tests.fakes.bsky_api import FakeBlueskyApi
 from tests.fakes.jetstream import FakeJetstream
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.tg_web import FakeChannelWeb
-from tests.sources_e2e import Run, alerts, fake_telegram, posts, run_env, watchlists
+from tests.sources_e2e import alerts, fake_telegram, posts, run_env, running, watchlists
 
 SOURCES = """\
 accounts:
@@ -36,14 +36,11 @@ def test_a_source_whose_server_is_down_backs_off_and_the_others_still_alert(tmp_
         env = run_env(tg, watchlists(tmp_path, SOURCES), SAHELWATCH_TELEGRAM_WEB_URL=web.url,
                       SAHELWATCH_BLUESKY_JETSTREAM_URL=js.url, SAHELWATCH_BLUESKY_API_URL=api.url,
                       SAHELWATCH_MASTODON_URL=m.url)
-        run = Run(env, db).start()
-        try:
+        with running(env, db) as run:
             if down != "bluesky":
                 assert wait_for(lambda: js.connections, 60)
                 js.post(DID, TEXT.format("bluesky"))
             assert wait_for(lambda: len(alerts(tg)) >= 2, 60)
-        finally:
-            run.stop()
         web_calls, mastodon_calls = len(web.requests_to("/s/")), len(m.requests_to("/api/"))
     tg.stop()
     up = {"telegram", "bluesky", "mastodon"} - {down}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import wait_for
 from tests.fakes.tg_web import FakeChannelWeb
-from tests.sources_e2e import Run, alerts, fake_telegram, media, posts, rows, run_env, wait_alerts, watchlists
+from tests.sources_e2e import alerts, fake_telegram, media, posts, rows, run_env, running, wait_alerts, watchlists
 
 PHOTO = "https://cdn4.telesco.pe/file/embuscade.jpg"
 
@@ -25,12 +25,9 @@ def test_channel_messages_are_stored_alerted_once_and_caught_up_after_a_restart(
         env = run_env(tg, watchlists(tmp_path, "accounts:\n  telegram: [SahelInfo]\n"),
                       SAHELWATCH_TELEGRAM_WEB_URL=web.url)
 
-        first = Run(env, db).start()
-        try:
+        with running(env, db) as first:
             assert wait_alerts(tg, 1)
             assert wait_for(lambda: len(posts(db, "telegram")) >= 3)
-        finally:
-            first.stop()
         stored = posts(db, "telegram")
         assert [p["platform_id"] for p in stored] == [f"sahelinfo/{n}" for n in (old.id, hit.id, hit.id + 1)]
         shown = stored[1]
@@ -48,12 +45,9 @@ def test_channel_messages_are_stored_alerted_once_and_caught_up_after_a_restart(
         web.post("SahelInfo", "Nouvelle attaque signalée près de Tombouctou ce soir")
         for n in range(24):
             web.post("SahelInfo", f"Bulletin météo numéro {n} pour la région", skip=1 if n == 5 else 0)
-        second = Run(env, db).start()
-        try:
+        with running(env, db):
             assert wait_alerts(tg, 2)
             assert wait_for(lambda: len(posts(db, "telegram")) >= 3 + 25)
-        finally:
-            second.stop()
     tg.stop()
     stored = posts(db, "telegram")
     assert len(stored) == len({p["platform_id"] for p in stored}) == 28
