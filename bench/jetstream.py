@@ -95,13 +95,12 @@ def _pin(cpu: int) -> None:
 
 async def consume(url: str, n: int, tmp: Path) -> tuple[float, float, int]:
     from bot.notify import Notifier
-    from bot.registry import default_watchlists
     from bot.sources.clock import SystemClock
     from bot.sources.kit import Kit
     from bot.sources.poller import Poller
     from bot.sources.sources_file import SourcesConfig
 
-    from bot.config import Settings
+    from bot.config import Settings, default_watchlists
     from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.store.db import Store
     from bot.watchlist.reload import WatchlistHolder
@@ -111,16 +110,21 @@ async def consume(url: str, n: int, tmp: Path) -> tuple[float, float, int]:
     kit = Kit(Settings(db=tmp / "bench.db"), store, lambda: SourcesConfig(), holder, SystemClock(), Poller(),
               Notifier())
     source = BlueskySource(kit, BlueskyOptions(jetstream_url=url))
-    stop, kept = asyncio.Event(), 0
+    stop, kept = asyncio.Event(), [0]
+
+    async def drain() -> None:
+        async for item in source.collect("1", stop):
+            kept[0] += item.post is not None
+
     wall, cpu = time.perf_counter(), time.process_time()
-    async for item in source.collect("1", stop):
-        kept += item.post is not None
-        if source.selector.frames >= n:
-            break
+    task = asyncio.create_task(drain())
+    while source.selector.frames < n and not task.done():
+        await asyncio.sleep(0.01)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     stop.set()
+    await task
     store.close()
-    return wall, cpu, kept
+    return wall, cpu, kept[0]
 
 
 def main() -> None:

@@ -1,4 +1,8 @@
-"""Registration of the Bluesky collector (one Jetstream connection for the whole network)."""
+"""Registration of the Bluesky collector (one Jetstream connection for the whole network).
+
+``auto`` turns it on when ``accounts.bluesky`` lists someone; ``on`` also runs it with no listed
+account, keeping the posts that match a topic.
+"""
 
 from __future__ import annotations
 
@@ -17,4 +21,10 @@ def build(kit: Kit) -> list[Source]:
     return [BlueskySource(kit, options, PayloadLimits.from_settings(s))]
 
 
-PLUGIN = SourcePlugin(name="bluesky", switch="bluesky", wanted=lambda kit: bool(kit.config().bluesky), build=build)
+def wanted(kit: Kit) -> bool:
+    """Listed accounts turn it on (``auto``); ``SAHELWATCH_BLUESKY=on`` also streams for the topics alone."""
+    topics = kit.watchlist is not None and bool(kit.watchlist.watchlist.topics)
+    return bool(kit.config().bluesky) or (kit.settings.bluesky == "on" and topics)
+
+
+PLUGIN = SourcePlugin(name="bluesky", switch="bluesky", wanted=wanted, build=build)
