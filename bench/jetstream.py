@@ -9,7 +9,7 @@ mention a watchlist term), 10 % post deletions, 3 % identity and 2 % account eve
 sends them with ``wantedCollections=app.bsky.feed.post``. The bench process (pinned to one core)
 runs the real :class:`~bot.sources.bluesky.source.BlueskySource`: the kit's websocket reader
 (``websockets``), per-frame decoding, the watchlist matcher built from the shipped watchlists,
-conversion of kept posts. It connects with ``cursor=1`` so the fake replays everything as fast as
+conversion of kept posts and their authors' profile lookups (the fake AppView, in the server process). It connects with ``cursor=1`` so the fake replays everything as fast as
 it can; the figure is frames handled per second of wall time and per CPU second of the client.
 Kept posts are only counted (storing them is bench/store.py's job; they are a fraction of a percent).
 Jetstream carries about 10k events/s for all collections; posts alone are tens per second,
@@ -79,11 +79,12 @@ def _create(rng: random.Random, i: int, match: float) -> dict:
 
 def serve(conn: mp.connection.Connection, n: int, match: float) -> None:
     _pin(1)
+    from tests.fakes.bsky_api import FakeBlueskyApi
     from tests.fakes.jetstream import FakeJetstream
 
-    with FakeJetstream() as js:
+    with FakeJetstream() as js, FakeBlueskyApi() as api:
         js.preload(synth_events(n, match))
-        conn.send(js.url)
+        conn.send((js.url, api.url))
         conn.recv()  # until the bench is done
 
 
@@ -93,7 +94,7 @@ def _pin(cpu: int) -> None:
         os.sched_setaffinity(0, {cpus[cpu % len(cpus)]})
 
 
-async def consume(url: str, n: int, tmp: Path) -> tuple[float, float, int]:
+async def consume(urls: tuple[str, str], n: int, tmp: Path) -> tuple[float, float, int]:
     from bot.notify import Notifier
     from bot.sources.clock import SystemClock
     from bot.sources.kit import Kit
@@ -109,7 +110,7 @@ async def consume(url: str, n: int, tmp: Path) -> tuple[float, float, int]:
     holder = WatchlistHolder(default_watchlists(), debounce=0)
     kit = Kit(Settings(db=tmp / "bench.db"), store, lambda: SourcesConfig(), holder, SystemClock(), Poller(),
               Notifier())
-    source = BlueskySource(kit, BlueskyOptions(jetstream_url=url))
+    source = BlueskySource(kit, BlueskyOptions(jetstream_url=urls[0], api_url=urls[1]))
     stop, kept = asyncio.Event(), [0]
 
     async def drain() -> None:
@@ -136,10 +137,10 @@ def main() -> None:
     here, there = ctx.Pipe()
     server = ctx.Process(target=serve, args=(there, args.events, args.match), daemon=True)
     server.start()
-    url = here.recv()
+    urls = here.recv()
     _pin(0)
     with tempfile.TemporaryDirectory() as tmp:
-        wall, cpu, kept = asyncio.run(consume(url, args.events, Path(tmp)))
+        wall, cpu, kept = asyncio.run(consume(urls, args.events, Path(tmp)))
     here.send("done")
     server.join(10)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

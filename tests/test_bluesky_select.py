@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import httpx
 
+from bot.models import Post
 from bot.sources.base import SourceHealth
+from bot.sources.bluesky.profiles import Profiles
 from bot.sources.bluesky.resolve import Resolver
 from bot.sources.bluesky.select import RecentUris, Selector
 from bot.watchlist.reload import build
 from tests.fakes.bsky_api import FakeBlueskyApi
 from tests.x_helpers import ManualClock
 
+NOW = datetime(2026, 12, 4, tzinfo=UTC)
 LISTED, OTHER = "did:plc:listed000000000000000000", "did:plc:other0000000000000000000"
 
 
@@ -68,3 +72,16 @@ async def test_handles_resolve_to_dids_cached_and_unknown_ones_are_left_out():
             assert await resolver.resolve(client, "fama.bsky.social") == LISTED  # stale but the API is down
     assert found == {LISTED: "fama.bsky.social", OTHER: ""} and failed == []
     assert asked == 2
+
+
+async def test_authors_are_named_from_their_profile_or_by_their_did():
+    with FakeBlueskyApi({"fama.bsky.social": LISTED}, names={LISTED: "Fama"}) as api:
+        profiles = Profiles(api.url)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            known = await profiles.named(client, Post("bluesky", "x", "t", NOW, author_id=LISTED))
+            api.down = True
+            again = await profiles.named(client, Post("bluesky", "y", "t", NOW, author_id=LISTED))  # cached
+            unknown = await profiles.named(client, Post("bluesky", "z", "t", NOW, author_id=OTHER))
+    assert (known.author_handle, known.author_name) == ("fama.bsky.social", "Fama") == (again.author_handle,
+                                                                                         again.author_name)
+    assert (unknown.author_handle, unknown.author_name) == ("", OTHER)

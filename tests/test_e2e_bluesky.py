@@ -21,7 +21,8 @@ def test_matching_posts_and_listed_accounts_are_stored_alerted_once_and_resumed_
     db = tmp_path / "run.db"
     tg = fake_telegram()
     tg.add_media(PHOTO, "image/jpeg", 90_000, width=1000, height=750)
-    with FakeJetstream() as js, FakeBlueskyApi({"fama.bsky.social": FAMA}) as api:
+    with FakeJetstream() as js, FakeBlueskyApi({"fama.bsky.social": FAMA, "stranger.bsky.social": STRANGER},
+                                                     names={FAMA: "Fama Diallo"}) as api:
         env = run_env(tg, watchlists(tmp_path, "accounts:\n  bluesky: [fama.bsky.social]\n"),
                       SAHELWATCH_BLUESKY_JETSTREAM_URL=js.url, SAHELWATCH_BLUESKY_API_URL=api.url,
                       SAHELWATCH_BLUESKY_CDN_URL=CDN)
@@ -43,10 +44,12 @@ def test_matching_posts_and_listed_accounts_are_stored_alerted_once_and_resumed_
         shown = stored[hit["uri"]]
         assert shown["url"] == f"https://bsky.app/profile/{STRANGER}/post/{hit['rkey']}"
         assert shown["lang"] == "fr" and shown["text"].startswith("Embuscade meurtrière")
+        assert shown["author_handle"] == "stranger.bsky.social"  # named from its profile
         assert datetime.fromisoformat(shown["created_at"]).year >= 2026
         assert media(db, shown["id"]) == [{"kind": "photo", "url": PHOTO}]
         fama = next(p for p in stored.values() if FAMA in p["platform_id"])
-        assert fama["author_handle"] == "fama.bsky.social" and fama["topics"] == "[]"
+        assert fama["author_handle"] == "fama.bsky.social" and fama["author_name"] == "Fama Diallo"
+        assert fama["topics"] == "[]"
         assert {a.kind for a in alerts(tg)} == {"photo", "text"}
         assert len(first.logged("bluesky event skipped")) == 1
 

@@ -8,7 +8,8 @@ with each kept post and, when nothing is kept, every ``checkpoint`` seconds on i
 (re)connection asks for ``cursor = last time_us - rewind`` so a drop or a restart resumes where
 it stopped (Jetstream keeps about 36 hours; an older cursor is silently clamped by the server),
 and the replayed seconds are dropped by URI. Listed handles are resolved to DIDs at start and
-every few hours (:class:`~bot.sources.bluesky.resolve.Resolver`).
+every few hours (:class:`~bot.sources.bluesky.resolve.Resolver`); the authors of other kept posts
+are named from their profile (:class:`~bot.sources.bluesky.profiles.Profiles`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.bluesky.events import COLLECTION, MediaHosts
+from bot.sources.bluesky.profiles import Profiles
 from bot.sources.bluesky.resolve import Resolver
 from bot.sources.bluesky.select import Selector
 from bot.sources.kit import Kit
@@ -54,6 +56,7 @@ class BlueskySource:
                                  options.hosts, limits or PayloadLimits())
         self.reader = WebSocketReader(self.url_for, self.health, kit.clock, user_agent=kit.settings.http_user_agent)
         self.resolver = Resolver(options.api_url, ttl=options.refresh, clock=kit.clock)
+        self.profiles = Profiles(options.api_url)
         self._resolved_at: float | None = None
         self._listed: tuple[str, ...] = ()
 
@@ -65,31 +68,35 @@ class BlueskySource:
 
     async def collect(self, cursor: str | None, stop: asyncio.Event) -> AsyncIterator[Collected]:
         self.selector.time_us = int(cursor) if cursor and cursor.isdigit() else 0
-        await self.resolve()
+        async with httpx.AsyncClient(timeout=5.0, trust_env=False,
+                                     headers={"User-Agent": self.kit.settings.http_user_agent}) as client:
+            await self.resolve(client)
+            async for item in self.stream(client, stop):
+                yield item
+
+    async def stream(self, client: httpx.AsyncClient, stop: asyncio.Event) -> AsyncIterator[Collected]:
         saved_us, saved_at = self.selector.time_us, self.kit.clock.now()
         async for frame in self.reader.frames(stop):
             item = self.selector.handle(frame)
-            if item is not None:
+            if item is not None and item.post is not None:
                 self.health.item()
                 saved_us, saved_at = self.selector.time_us, self.kit.clock.now()
-                yield item
+                yield Collected(await self.profiles.named(client, item.post), item.cursor)
             elif self.kit.clock.now() - saved_at >= self.options.checkpoint:
                 saved_at = self.kit.clock.now()
                 self.health.alive()
                 if self.selector.time_us != saved_us:
                     saved_us = self.selector.time_us
                     yield Collected(None, cursor=str(saved_us))
-                await self.resolve()
+                await self.resolve(client)
 
-    async def resolve(self) -> None:
+    async def resolve(self, client: httpx.AsyncClient) -> None:
         """(Re)resolve the listed handles when due or changed; failures are retried at the next checkpoint."""
         listed = self.kit.config().bluesky
         now = self.kit.clock.now()
         if listed == self._listed and self._resolved_at is not None and now - self._resolved_at < self.options.refresh:
             return
-        async with httpx.AsyncClient(timeout=self.kit.settings.http_timeout, trust_env=False,
-                                     headers={"User-Agent": self.kit.settings.http_user_agent}) as client:
-            found, failed = await self.resolver.resolve_all(client, listed)
+        found, failed = await self.resolver.resolve_all(client, listed)
         self.handles.clear()
         self.handles.update(found)
         self._listed = listed
