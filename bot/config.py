@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -50,6 +51,25 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    alert_max_url_chars: int = _setting(
+        "SAHELWATCH_ALERT_MAX_URL_CHARS", 2048,
+        "longer URLs are never linked or sent as media in alerts (hostile posts; Telegram's raw-text cap)"
+    )
+    watchlist_max_bytes: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_BYTES", 1_000_000, "largest watchlist file read; larger: an error"
+    )
+    watchlist_max_term_chars: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_TERM_CHARS", 200, "longest watchlist term; longer: an error at its line"
+    )
+    watchlist_max_terms_per_topic: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_TERMS_PER_TOPIC", 2000, "terms (with require/exclude) one topic may hold"
+    )
+    watchlist_max_terms: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_TERMS", 10_000, "terms all watchlists together may hold"
+    )
+    watchlist_max_nodes: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_NODES", 200_000, "YAML values one file may expand to (aliases counted each time)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     max_post_chars: int = _setting(
@@ -72,6 +92,10 @@ class Settings:
     languages: tuple = _setting(
         "SAHELWATCH_LANGUAGES", ("en", "fr", "ar", "ha"), "comma-separated language codes to tag; others are und"
     )
+    lang_others: tuple = _setting(
+        "SAHELWATCH_LANG_OTHERS", ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur"),
+        "comma-separated languages read in the region but not tagged: a post the detector finds in one is und",
+    )
     lang_min_letters: int = _setting(
         "SAHELWATCH_LANG_MIN_LETTERS", 20, "fewer letters (after URLs, mentions, emoji, numbers) -> und or hint"
     )
@@ -86,6 +110,10 @@ class Settings:
     )
     dedupe_min_chars: int = _setting(
         "SAHELWATCH_DEDUPE_MIN_CHARS", 20, "shorter normalised texts get only the exact-text check"
+    )
+    story_window_hours: float = _setting(
+        "SAHELWATCH_STORY_WINDOW_HOURS", 48.0,
+        "posts this close in time about the same place, event and numbers are one story (one alert, then edits)",
     )
     heartbeat_seconds: float = _setting(
         "SAHELWATCH_HEARTBEAT_SECONDS", 10.0, "how often the running bot writes its heartbeat (read by `health`)"
@@ -140,6 +168,7 @@ class Settings:
         env = os.environ if env is None else env
         values = {f.name: _read(f, env) for f in dataclasses.fields(cls) if _present(f, env)}
         settings = cls(**values)
+        _check_secret_files(settings, env)
         settings.validate()
         return settings
 
@@ -149,12 +178,17 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
             raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
+        for name in ("alert_max_url_chars", "watchlist_max_bytes", "watchlist_max_term_chars",
+                     "watchlist_max_terms_per_topic", "watchlist_max_terms", "watchlist_max_nodes"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
         for name in ("watchdog_seconds", "watchdog_source_seconds"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
         self._validate_pipeline()
+        self._validate_urls()
         for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{env_name(name)} must be greater than 0")
@@ -176,6 +210,21 @@ class Settings:
             raise ConfigError("SAHELWATCH_DEDUPE_THRESHOLD must be greater than 0 and at most 1")
         if not self.dedupe_window_days > 0:
             raise ConfigError("SAHELWATCH_DEDUPE_WINDOW_DAYS must be greater than 0")
+
+    def _validate_urls(self) -> None:
+        """Every ``*_URL`` setting: the scheme family of its default (http(s), or ws(s)) and a host."""
+        for f in dataclasses.fields(self):
+            if not f.metadata["env"].endswith("_URL") or not isinstance(value := getattr(self, f.name), str):
+                continue
+            allowed = ("ws", "wss") if urlsplit(str(f.default)).scheme in ("ws", "wss") else ("http", "https")
+            try:
+                parts = urlsplit(value)
+                host = parts.hostname
+            except ValueError:  # e.g. an unclosed IPv6 bracket
+                host = None
+            if not host or parts.scheme not in allowed:
+                raise ConfigError(f"{f.metadata['env']}={value[:200]!r}: expected a {' or '.join(allowed)} URL "
+                                  "with a host")
 
     @property
     def x_enabled(self) -> bool:
@@ -218,6 +267,17 @@ def _read(f: dataclasses.Field, env: Mapping[str, str]) -> Any:
         return kind(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+SECRET_SWITCHES = {"x_bearer_token": "x", "telegram_bot_token": "telegram"}
+
+
+def _check_secret_files(settings: Settings, env: Mapping[str, str]) -> None:
+    """A component switched ``on`` whose secret file is empty: name the file (not "not set")."""
+    for secret, switch in SECRET_SWITCHES.items():
+        file_var = env_name(secret) + "_FILE"
+        if getattr(settings, switch) == "on" and not getattr(settings, secret) and env.get(file_var):
+            raise ConfigError(f"{env_name(switch)}=on but {file_var} names an empty file: {env[file_var]}")
 
 
 def _read_secret_file(var: str, path: str) -> str | None:

@@ -97,7 +97,9 @@ def test_analyze_reads_a_file_and_reports_bad_lines_without_losing_the_others(tm
                                           '{"id": "b", "text": "Niger"}\n', encoding="utf-8")
     result = run_cli("analyze", "--watchlists", ".", "posts.jsonl", cwd=tmp_path)
     assert result.returncode == 1
-    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(x["line"], x.get("id"), "error" in x) for x in out] == [
+        (1, "a", False), (2, None, True), (3, None, True), (4, "b", False)]
     errors = [line.split(":")[:2] for line in result.stderr.splitlines()]
     assert errors == [["posts.jsonl", "2"], ["posts.jsonl", "3"]]
 
@@ -118,3 +120,17 @@ def test_every_command_help_shows_an_example(command):
     result = run_cli(*command, "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout and "sahelwatch " in result.stdout.split("Example", 1)[1]
+
+
+def test_analyze_prints_a_story_shared_by_copies_and_linked_reports(tmp_path):
+    write(tmp_path, "w.yaml", VALID)
+    text = "Des militaires russes ont été vus à l'ouest du Niger près de la frontière ce matin"
+    posts = [{"id": "1", "text": text, "lang": "fr"},
+             {"id": "2", "text": f"RT @a: {text}", "lang": "fr"},
+             {"id": "3", "text": "Rien à signaler aujourd'hui"},
+             {"id": "4", "text": "Russian troops seen west of Niger https://www.rfi.fr/x?utm_source=t", "lang": "en"},
+             {"id": "5", "text": "Des troupes russes à l'ouest du Niger https://m.rfi.fr/x/amp", "lang": "fr"}]
+    stdin = "\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n"
+    result = run_cli("analyze", "--watchlists", str(tmp_path), "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["story"] for line in result.stdout.splitlines()] == ["1", "1", "3", "4", "4"]

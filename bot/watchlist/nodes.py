@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 import yaml
 
+from bot.watchlist.limits import too_deep
 from bot.watchlist.schema import Level, Mark, Problem
+from bot.watchlist.yamlerrors import friendly
 
 TAG = "tag:yaml.org,2002:"
 # libyaml's parser when PyYAML was built with it (same resolver and marks, ~5x faster reloads)
@@ -21,14 +23,15 @@ KINDS = {"bool": "a boolean", "int": "a number", "float": "a number", "timestamp
 
 
 def compose(file: str, text: str) -> tuple[yaml.Node | None, list[Problem]]:
-    """The node tree of one YAML document, or a problem with the parser's position."""
+    """The node tree of one YAML document, or a plain-words problem at the line to change."""
     try:
+        if (deep := too_deep(file, text, LOADER)) is not None:
+            return None, [deep]
         return yaml.compose(text, Loader=LOADER), []
+    except RecursionError:  # the pure-Python composer (no libyaml) on deep nesting
+        return None, [Problem(Mark(file, 1, 1), "YAML nested too deeply")]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(s for s in (exc.context, exc.problem) if s)
-        return None, [Problem(Mark(file, line, column), f"YAML syntax: {detail}")]
+        return None, [friendly(file, text, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem(Mark(file, 1, 1), f"YAML: {exc}")]
 

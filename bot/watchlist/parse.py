@@ -7,6 +7,7 @@ words) live in :mod:`bot.watchlist.lint`; checks across files live in :mod:`bot.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import yaml
 
@@ -57,7 +58,7 @@ def _topic(reader: Reader, name: str, key_node: yaml.Node, node: yaml.Node) -> T
     fields: dict[str, object] = {}
     for key, _, value in pairs:
         if key in ROLES:
-            fields[key] = _terms(reader, value, f"'{key}' of topic '{name}'")
+            fields[key] = _terms(reader, value, f"'{key}' of topic '{name}'", key == "exclude")
         elif key == "description":
             fields[key] = reader.string(value, "description") or ""
         elif key == "severity":
@@ -82,16 +83,20 @@ def _no_terms(reader: Reader, topic: Topic, key_node: yaml.Node) -> None:
             reader.report(key_node, f"'{role}' on topic '{topic.name}' which has no terms")
 
 
-def _terms(reader: Reader, node: yaml.Node, what: str) -> tuple[Term, ...]:
+def _terms(reader: Reader, node: yaml.Node, what: str, exclude: bool = False) -> tuple[Term, ...]:
+    """The terms of one role. An ``exclude`` term keeps its Arabic article forms unless told
+    otherwise (the short-word guard narrows what fires; an exclude must not narrow)."""
     items = reader.sequence(node, what)
     if items is not None and not items:
         reader.report(node, f"{what} is an empty list")
-    return tuple(t for t in (_term(reader, item) for item in items or []) if t is not None)
+    terms = (t for t in (_term(reader, item) for item in items or []) if t is not None)
+    return tuple(replace(t, arabic_article=True) if exclude and t.arabic_article is None else t for t in terms)
 
 
 def _term(reader: Reader, node: yaml.Node) -> Term | None:
     if not isinstance(node, yaml.MappingNode):
         text = reader.string(node, "a term")
+        _joined_items(reader, node, text)
         return None if text is None else Term(text=text, mark=reader.mark(node))
     pairs = reader.mapping(node, "a term")
     if pairs is None:
@@ -107,6 +112,21 @@ def _term(reader: Reader, node: yaml.Node) -> Term | None:
         return None
     options = {k: v for k, v in flags.items() if v is not None}
     return Term(text=text, mark=reader.mark(values["term"]), **options)  # type: ignore[arg-type]
+
+
+def _joined_items(reader: Reader, node: yaml.Node, text: str | None) -> None:
+    """Warn about an unquoted term with " - " inside: usually a list item indented one level
+    deeper than the one above it, which YAML reads as the rest of that item (one term)."""
+    if text is None or " - " not in text or getattr(node, "style", None):
+        return
+    first, _, rest = text.partition(" - ")
+    if node.end_mark.line > node.start_mark.line:
+        reader.report(node, f"'{text}' is one term: the '- {rest}' line below is indented deeper than "
+                            f"'- {first}', so YAML joined them; indent it like the other items (or quote the "
+                            "term if the dash belongs to it)", "warning")
+    else:
+        reader.report(node, f"'{text}' is one term containing ' - '; if you meant two terms, put "
+                            f"'- {rest}' on its own line (quote the term to keep it as one)", "warning")
 
 
 def _accounts(reader: Reader, node: yaml.Node) -> list[Account]:
