@@ -31,7 +31,7 @@ def test_matching_posts_and_listed_accounts_are_stored_alerted_once_and_resumed_
             js.identity(STRANGER, "stranger.bsky.social")
             js.post(STRANGER, "Un beau match de football hier soir au stade")  # nobody listed, no topic
             js.publish('{"did": "did:plc:x", "time_us": "soon", "kind": "commit"}')  # malformed
-            gone = js.post(STRANGER, "Attaque à Ménaka, post supprimé")
+            gone = js.post(STRANGER, "Attaque à Kidal, post supprimé")
             js.delete(STRANGER, gone["rkey"])
             hit = js.post(STRANGER, "Embuscade meurtrière près de Ménaka : plusieurs soldats tués selon des "
                                     "sources locales", langs=["fr"], embed=IMAGE)

@@ -20,7 +20,7 @@ def test_statuses_are_stored_alerted_once_and_read_forward_after_a_restart(tmp_p
         m.add_account("fama", "Fama Diallo")
         m.add_account("relay", "Relais Sahel")
         days_ago = datetime.now(UTC) - timedelta(days=3)
-        m.status("fama", "<p>Attaque à Ménaka la semaine dernière</p>", created_at=days_ago)
+        m.status("fama", "<p>Attaque à Kidal la semaine dernière</p>", created_at=days_ago)
         m.broken(m.status("fama", "<p>cassé</p>")["id"])
         hit = m.status("fama", "<p>Embuscade près de <a href=\"https://sahel.social/tags/M%C3%A9naka\" class=\"mention "
                                "hashtag\">#<span>Ménaka</span></a> : plusieurs soldats tués selon des sources locales"

@@ -17,10 +17,10 @@ accounts:
   bluesky: [fama.bsky.social]
   mastodon: [fama@sahel.social]
 """
-TEXTS = {  # distinct stories: near-duplicates would be folded into one alert
+TEXTS = {  # distinct stories (places, wording): one story would be one alert
     "telegram": "Embuscade près de Ménaka contre une patrouille, trois véhicules détruits (telegram)",
     "bluesky": "Attack on a convoy near Timbuktu this morning, several soldiers killed (bluesky)",
-    "mastodon": "Attaque d'un poste de gendarmerie à Tombouctou dans la nuit de mardi (mastodon)",
+    "mastodon": "Attaque d'un poste de gendarmerie à Tillabéri au Niger dans la nuit de mardi (mastodon)",
 }
 DID = "did:plc:fama0000000000000000000"
 FAILED = {"telegram": "poll failed", "mastodon": "poll failed", "bluesky": "websocket dropped; reconnecting"}

@@ -17,7 +17,7 @@ def test_channel_messages_are_stored_alerted_once_and_caught_up_after_a_restart(
     tg.add_media(PHOTO, "image/jpeg", 150_000, width=1280, height=720)
     with FakeChannelWeb(page_size=10) as web:
         web.add_channel("SahelInfo", title="Sahel Info", first_id=100)
-        old = web.post("SahelInfo", "Attaque à Ménaka il y a trois jours", date=datetime.now(UTC) - timedelta(days=3))
+        old = web.post("SahelInfo", "Attaque à Kidal il y a trois jours", date=datetime.now(UTC) - timedelta(days=3))
         web.post("SahelInfo", "message sans date", broken="time")
         hit = web.post("SahelInfo", "Embuscade près de Ménaka :<br/>plusieurs soldats tués selon des sources "
                                     "locales, d'après les informations recueillies.", photos=[PHOTO])
