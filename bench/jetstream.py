@@ -9,9 +9,10 @@ mention a watchlist term), 10 % post deletions, 3 % identity and 2 % account eve
 sends them with ``wantedCollections=app.bsky.feed.post``. The bench process (pinned to one core)
 runs the real :class:`~bot.sources.bluesky.source.BlueskySource`: the kit's websocket reader
 (``websockets``), per-frame decoding, the watchlist matcher built from the shipped watchlists,
-conversion of kept posts and their authors' profile lookups (the fake AppView, in the server process). It connects with ``cursor=1`` so the fake replays everything as fast as
-it can; the figure is frames handled per second of wall time and per CPU second of the client.
-Kept posts are only counted (storing them is bench/store.py's job; they are a fraction of a percent).
+conversion of kept posts and their authors' profile lookups (the fake AppView, in the server
+process). It connects with ``cursor=1`` so the fake replays everything as fast as it can; the figure
+is frames handled per second of wall time and per CPU second of the client. Kept posts are only
+counted (storing them is bench/store.py's job; they are a fraction of a percent).
 Jetstream carries about 10k events/s for all collections; posts alone are tens per second,
 hundreds in bursts (reference sources.md §6).
 """
@@ -95,14 +96,13 @@ def _pin(cpu: int) -> None:
 
 
 async def consume(urls: tuple[str, str], n: int, tmp: Path) -> tuple[float, float, int]:
+    from bot.config import Settings, default_watchlists
     from bot.notify import Notifier
+    from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.sources.clock import SystemClock
     from bot.sources.kit import Kit
     from bot.sources.poller import Poller
     from bot.sources.sources_file import SourcesConfig
-
-    from bot.config import Settings, default_watchlists
-    from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.store.db import Store
     from bot.watchlist.reload import WatchlistHolder
 

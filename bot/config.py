@@ -251,6 +251,14 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be greater than 0")
         if not self.http_host_interval >= 0:
             raise ConfigError("SAHELWATCH_HTTP_HOST_INTERVAL must be 0 or a number of seconds")
+        self._validate_collectors()
+
+    def _validate_collectors(self) -> None:
+        for name in ("telegram_channels_every", "mastodon_every", "telegram_channels_backfill"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
+        if not self.bluesky_rewind_seconds >= 0:
+            raise ConfigError("SAHELWATCH_BLUESKY_REWIND_SECONDS must be 0 or a number of seconds")
 
     def _validate_pipeline(self) -> None:
         from bot.pipeline.langid import DETECTORS

@@ -24,7 +24,7 @@ PATH = "/xrpc/app.bsky.actor.getProfile"
 class Profile(Payload):
     did: Short
     handle: Short = Field(min_length=1)
-    displayName: Short = ""  # noqa: N815 (the lexicon's name)
+    displayName: Short = ""
 
 
 class Profiles:
