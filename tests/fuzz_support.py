@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.alerts.limits import DEFAULT_LIMITS
 from bot.alerts.outgoing import alert
 from bot.alerts.rich import Rich
-from bot.models import Match, Media, Post
+from bot.models import Casualties, Match, Media, Place, Post
 from tests.fakes.tg_entities import HtmlError
 from tests.fakes.tg_html import parse_html
 
@@ -47,6 +47,10 @@ def posts(draw: st.DrawFn) -> Post:
         places=tuple(draw(st.lists(hostile_text, max_size=5))),
         matches=tuple(Match("t", "x", a, b) for a, b in spans),
         media=tuple(draw(st.one_of(media, many_media))),
+        place=draw(st.none() | st.builds(Place, hostile_text, hostile_text, st.none() | hostile_text,
+                                         st.just(0.0), st.just(0.0))),
+        event=draw(st.none() | st.sampled_from(["battle", "riot"]) | hostile_text),
+        casualties=Casualties(*draw(st.lists(st.none() | st.integers(0, 10**30), min_size=3, max_size=3))),
     )
 
 

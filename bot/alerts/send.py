@@ -24,7 +24,7 @@ from telegram.error import RetryAfter, TelegramError
 
 from bot.alerts import outbox
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
-from bot.alerts.outgoing import Outgoing, alert, classify, next_rung, rungs, send
+from bot.alerts.outgoing import Action, Outgoing, alert, classify, next_rung, rungs, send
 from bot.alerts.pacing import Pacer, Sleep, sleep_unless
 from bot.alerts.reports import Reports
 from bot.alerts.rich import Rich
@@ -90,13 +90,8 @@ class ChannelSender:
 
     async def deliver(self, row: outbox.OutboxRow, stop: asyncio.Event) -> bool:
         """Send one claimed row to completion; False when the channel had to pause."""
-        try:
-            out = render(self.store, row, self.limits)
-        except Exception as exc:  # a post we cannot even format must not stop its channel
-            log.exception("alert could not be formatted", extra={"channel": self.chat_id, "key": row.alert_key})
-            return await self._fail(row, f"could not be formatted: {type(exc).__name__}: {exc}")
+        out = await self._render(row)
         if out is None:
-            outbox.mark_sent(self.store, row.id, [])
             return True
         ladder = rungs(out)
         rung, tried, backoff = ladder[0], [], 0.5
@@ -109,11 +104,7 @@ class ChannelSender:
             except TelegramError as exc:
                 action = classify(exc)
                 if action in ("retry_after", "retry"):
-                    wait = _retry_after(exc) if action == "retry_after" else backoff
-                    backoff = min(backoff * 2, self.max_backoff)
-                    log.warning("telegram send retry",
-                                extra={"channel": self.chat_id, "wait_s": wait, "error": str(exc)})
-                    self.pacer.hold(self.chat_id, wait)
+                    backoff = self._hold(exc, action, backoff)
                     continue
                 if action == "done":
                     outbox.mark_sent(self.store, row.id, [])
@@ -129,6 +120,26 @@ class ChannelSender:
             outbox.mark_sent(self.store, row.id, ids)  # at once: no await between send and record
             self.sent += 1
             return True
+
+    async def _render(self, row: outbox.OutboxRow) -> Outgoing | None:
+        """The row's message; None when the row is finished without a send (nothing to send, or
+        it cannot be formatted: then it is failed and reported, and the channel goes on)."""
+        try:
+            out = render(self.store, row, self.limits)
+        except Exception as exc:  # a post we cannot even format must not stop its channel
+            log.exception("alert could not be formatted", extra={"channel": self.chat_id, "key": row.alert_key})
+            await self._fail(row, f"could not be formatted: {type(exc).__name__}: {exc}")
+            return None
+        if out is None:
+            outbox.mark_sent(self.store, row.id, [])
+        return out
+
+    def _hold(self, exc: TelegramError, action: Action, backoff: float) -> float:
+        """Hold the channel for Telegram's ``retry_after``, or ``backoff``; return the next backoff."""
+        wait = _retry_after(exc) if action == "retry_after" else backoff
+        log.warning("telegram send retry", extra={"channel": self.chat_id, "wait_s": wait, "error": str(exc)})
+        self.pacer.hold(self.chat_id, wait)
+        return min(backoff * 2, self.max_backoff)
 
     async def _give_up(self, row: outbox.OutboxRow, exc: TelegramError, *, pause: bool,
                        tried: list[str]) -> bool:
