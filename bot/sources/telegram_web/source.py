@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 from bot.models import Post
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.kit import Kit
+from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits
 from bot.sources.poller import PollError
 from bot.sources.polling import poll_loop
 from bot.sources.telegram_web.parse import Page, message_id, parse_page
@@ -34,6 +35,7 @@ class ChannelOptions:
     every: float = 300.0
     backfill: int = 50
     max_pages: int = 50
+    limits: PayloadLimits = DEFAULT_LIMITS
 
 
 class ChannelSource:
@@ -81,7 +83,7 @@ class ChannelSource:
         final = urlsplit(fetched.url).path.rstrip("/")
         if final.lower() != path.lower():
             raise PollError("http", f"channel {self.channel} has no public preview (redirected to {final[:100]})")
-        page = parse_page(fetched.body.decode("utf-8", "replace"), self.channel)
+        page = parse_page(fetched.body.decode("utf-8", "replace"), self.channel, self.options.limits)
         for problem in page.skipped:
             self._skip(problem)
         return page
