@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 
 from bot.alerts.bot import make_bot
@@ -45,16 +46,19 @@ class RoutingHolder:
     """
 
     def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
-                 languages: Collection[str] | None = None) -> None:
+                 languages: Collection[str] | None = None,
+                 labels: Callable[[], dict[str, str | None]] | None = None) -> None:
         self.path = path
         self.known_topics = known_topics
+        self.labels = labels
         self.languages = languages
         self._routing = self._load()  # no last good one yet: errors go to the caller
         self._stamp = self._pending = _stamp(path)
         self.on_invalid: list[Callable[[WatchlistError], object]] = []
 
     def get(self) -> Routing:
-        return self._routing
+        """The routing in use, with the current watchlists' topic labels."""
+        return replace(self._routing, labels=self.labels()) if self.labels else self._routing
 
     def check_now(self) -> bool:
         stamp = _stamp(self.path)
@@ -104,7 +108,8 @@ def telegram_delivery(runtime: Runtime) -> None:
     watchlist = runtime.extras.get("watchlist")
     settings = runtime.settings
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,
-                           settings.languages)
+                           settings.languages,
+                           (lambda: {t.name: t.shown for t in watchlist.watchlist.topics}) if watchlist else None)
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
     delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace),
