@@ -69,9 +69,13 @@ class App:
     tasks: Sequence[Task] = ()
     queue_size: int = 1000
     summary: Summary = field(default_factory=Summary)
+    paused: Callable[[str], bool] = field(default=lambda name: False)
+    """Sources an admin paused (``/pause``): their items wait, unread, until resumed."""
+    queue: asyncio.Queue[object] | None = None  # while running: for queue depth in /status and metrics
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> Summary:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
+        self.queue = queue
         producers = [asyncio.create_task(self._produce(s, queue, stop), name=s.name) for s in self.sources]
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
         for task in background:
@@ -94,6 +98,9 @@ class App:
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
         try:
             async for item in source.collect(get_cursor(self.store, source.name), stop):
+                while self.paused(source.name) and not stop.is_set():
+                    source.health.alive()  # paused on purpose: not a stall for the watchdog
+                    await asyncio.sleep(0.5)
                 await queue.put((source.name, item))
                 if stop.is_set():
                     break

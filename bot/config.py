@@ -50,6 +50,35 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    commands: str = _setting(
+        "SAHELWATCH_COMMANDS", "auto", "Telegram commands (long polling): auto (on with Telegram delivery), on, off"
+    )
+    commands_per_minute: int = _setting(
+        "SAHELWATCH_COMMANDS_PER_MINUTE", 20, "commands one Telegram user may send per minute; more are ignored"
+    )
+    commands_poll_timeout: int = _setting(
+        "SAHELWATCH_COMMANDS_POLL_TIMEOUT", 10, "getUpdates long-poll timeout in seconds"
+    )
+    search_days: float = _setting("SAHELWATCH_SEARCH_DAYS", 30.0, "/search and /why look this many days back")
+    health_seconds: float = _setting(
+        "SAHELWATCH_HEALTH_SECONDS", 30.0, "how often health conditions are checked for the admin chat"
+    )
+    health_source_seconds: float = _setting(
+        "SAHELWATCH_HEALTH_SOURCE_SECONDS", 900.0,
+        "tell the admin chat when a source is stopped or backing off this long",
+    )
+    health_outbox: int = _setting(
+        "SAHELWATCH_HEALTH_OUTBOX", 200, "tell the admin chat when this many messages wait in the outbox"
+    )
+    health_disk_percent: float = _setting(
+        "SAHELWATCH_HEALTH_DISK_PERCENT", 10.0, "tell the admin chat when the database's disk has less free (%)"
+    )
+    metrics_port: int = _setting(
+        "SAHELWATCH_METRICS_PORT", 0, "Prometheus metrics on this port (0: off)"
+    )
+    metrics_host: str = _setting(
+        "SAHELWATCH_METRICS_HOST", "127.0.0.1", "address the metrics endpoint binds (keep it private)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
@@ -94,7 +123,7 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        for name in ("x", "telegram"):
+        for name in ("x", "telegram", "commands"):
             if getattr(self, name) not in SWITCHES:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
@@ -104,6 +133,10 @@ class Settings:
         for name in ("watchdog_seconds", "watchdog_source_seconds"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
+        if not 0 <= self.metrics_port <= 65535:
+            raise ConfigError("SAHELWATCH_METRICS_PORT must be 0 (off) or a TCP port")
+        if self.commands_per_minute < 1:
+            raise ConfigError("SAHELWATCH_COMMANDS_PER_MINUTE must be at least 1")
         self._validate_pipeline()
         if self.x == "on" and not self.x_bearer_token:
             raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")

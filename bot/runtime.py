@@ -30,9 +30,15 @@ class Runtime:
     live: bool = True
     """False for one-shot commands (demo, replay, analyze): no network components."""
 
+    running: App | None = None
+    """The App once built (commands and metrics read its queue and summary)."""
+
     def app(self) -> App:
         pipeline = build_pipeline(self.settings, self.store, **self.extras)
-        return App(self.store, pipeline, self.sources, self.sinks, self.tasks, self.settings.queue_size)
+        self.running = App(self.store, pipeline, self.sources, self.sinks, self.tasks, self.settings.queue_size)
+        if "source_paused" in self.extras:
+            self.running.paused = self.extras["source_paused"]
+        return self.running
 
 
 Component = Callable[[Runtime], None]
@@ -42,12 +48,13 @@ def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
     from bot import watchdog  # these import Runtime from here
     from bot.alerts.component import telegram_delivery
+    from bot.commands.component import commands_component
     from bot.pipeline.component import dedupe_component, language_component
     from bot.sources.x.component import x_component
     from bot.watchlist.component import watchlist_component
 
-    return [watchlist_component, language_component, dedupe_component, x_component, telegram_delivery,
-            watchdog.component]
+    return [watchlist_component, language_component, dedupe_component, x_component, commands_component,
+            telegram_delivery, watchdog.component]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:

@@ -69,6 +69,15 @@ class RoutingHolder:
         log.info("channels.yaml reloaded channels=%d", len(self._routing.channels))
         return True
 
+    def reload_now(self) -> str:
+        """Load the file at once (``/reload``); the outcome in words. A bad file keeps the last good."""
+        self._stamp = self._pending = _stamp(self.path)
+        try:
+            self._routing = self._load()
+        except WatchlistError:
+            return "rejected, the last good routing stays"
+        return f"reloaded: {len(self._routing.channels)} channel(s)"
+
     def _load(self) -> Routing:
         routing = load_routing(self.path)
         known = self.known_topics() if self.known_topics else None
@@ -106,13 +115,16 @@ def telegram_delivery(runtime: Runtime) -> None:
     watchlist = runtime.extras.get("watchlist")
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
     settings = runtime.settings
+    layer = runtime.extras.get("routing_layer")  # the chat's subscriptions and mutes (bot.commands)
+    route: Callable[[], Routing] = (lambda: layer(holder.get())) if layer else holder.get
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
-    delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace))
+    delivery = Delivery(runtime.store, bot, route, pacer=Pacer(channel_interval=settings.telegram_pace))
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
     if watchlist is not None:
         watchlist.on_invalid.append(lambda rejected: asyncio.get_running_loop().create_task(
             delivery.report(f"watchlist change rejected, the last good watchlist stays:\n{rejected}")))
-    runtime.store.post_hooks.append(enqueue_hook(holder.get))
+    runtime.store.post_hooks.append(enqueue_hook(route))
+    runtime.extras.update(delivery=delivery, routing_holder=holder)
     runtime.sinks.append(delivery)
     runtime.tasks.extend([delivery.run, holder.watch])

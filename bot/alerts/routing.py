@@ -41,6 +41,8 @@ class Routing:
     channels: tuple[ChannelRule, ...] = ()
     admins: tuple[int, ...] = ()
     admin_chat_id: str | None = None
+    analysts: tuple[int, ...] = ()  # besides the admins, who may use analyst commands
+    analysts_any: bool = False  # ``analysts: any``: everyone may
 
     def channels_for(self, post: Post) -> list[ChannelRule]:
         return [rule for rule in self.channels if rule.wants(post)]

@@ -70,6 +70,7 @@ class Topic:
     terms: tuple[Term, ...] = ()
     require: tuple[Term, ...] = ()
     exclude: tuple[Term, ...] = ()
+    extends: bool = False  # from ``more_terms``: terms added to the topic of that name in another file
 
     def role(self, role: Role) -> tuple[Term, ...]:
         return {"terms": self.terms, "require": self.require, "exclude": self.exclude}[role]
