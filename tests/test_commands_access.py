@@ -6,7 +6,12 @@ import json
 import logging
 
 from tests.commands_support import (
-    ADMIN, ANALYST, CHANNEL, GROUP, OTHER, STRANGER, Live, fake_fixture, live_fixture,  # noqa: F401
+    ADMIN,
+    ANALYST,
+    CHANNEL,
+    GROUP,
+    STRANGER,
+    Live,
 )
 from tests.fakes.tg_api import commands_for
 
