@@ -81,6 +81,19 @@ class Settings:
     )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
+    max_post_chars: int = _setting(
+        "SAHELWATCH_MAX_POST_CHARS", 40_000, "characters stored per post; longer texts are cut, end in '…', flagged"
+    )
+    max_line_bytes: int = _setting(
+        "SAHELWATCH_MAX_LINE_BYTES", 8 * 1024 * 1024, "longest JSON line (X stream, JSONL) read; longer: skipped"
+    )
+    max_json_depth: int = _setting(
+        "SAHELWATCH_MAX_JSON_DEPTH", 64, "deepest JSON nesting read; deeper items are skipped"
+    )
+    max_media: int = _setting("SAHELWATCH_MAX_MEDIA", 20, "media kept per post; the rest are dropped")
+    max_url_chars: int = _setting(
+        "SAHELWATCH_MAX_URL_CHARS", 2048, "longest URL kept (post link, media); a longer one is dropped"
+    )
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
     lang_detector: str = _setting(
         "SAHELWATCH_LANG_DETECTOR", "py3langid", "language detector: py3langid (knows Hausa) or langdetect (seeded)"
@@ -138,6 +151,9 @@ class Settings:
         if self.commands_per_minute < 1:
             raise ConfigError("SAHELWATCH_COMMANDS_PER_MINUTE must be at least 1")
         self._validate_pipeline()
+        for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
         if self.x == "on" and not self.x_bearer_token:
             raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
         if self.telegram == "on" and not self.telegram_bot_token:

@@ -15,6 +15,12 @@ from typing import Literal
 
 MediaKind = Literal["photo", "video", "gif"]
 Severity = Literal["urgent", "routine"]
+EventType = Literal[
+    "battle", "remote_violence", "violence_against_civilians", "protest", "riot", "strategic"
+]
+EVENT_TYPES: tuple[str, ...] = (
+    "battle", "remote_violence", "violence_against_civilians", "protest", "riot", "strategic"
+)
 
 
 def utcnow() -> datetime:
@@ -55,6 +61,35 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a post's incident happened, as resolved by the enrich stage.
+
+    ``country`` is ISO 3166-1 alpha-2; ``name`` the canonical place name (a town, or an
+    admin-1 region or the country itself when the text says no more); ``why`` the words
+    that decided it (shown to analysts, never parsed).
+    """
+
+    country: str
+    name: str
+    admin1: str | None
+    lat: float
+    lon: float
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """Numbers stated in the text (``None`` = not stated; 0 only when the text says so)."""
+
+    killed: int | None = None
+    wounded: int | None = None
+    kidnapped: int | None = None
+
+    def __bool__(self) -> bool:
+        return any(n is not None for n in (self.killed, self.wounded, self.kidnapped))
+
+
+@dataclass(frozen=True)
 class Post:
     """One collected item. Identity is ``(platform, platform_id)``.
 
@@ -74,6 +109,8 @@ class Post:
     media: tuple[Media, ...] = ()
     refs: Refs = Refs()
     raw: str = ""
+    truncated: bool = False
+    """``text`` was cut to the stored maximum (``SAHELWATCH_MAX_POST_CHARS``) and ends in "…"."""
     # --- derived by pipeline stages -------------------------------------------------------
     norm_text: str | None = None
     lang: str | None = None
@@ -86,6 +123,9 @@ class Post:
     topics: tuple[str, ...] = ()
     severity: Severity | None = None
     places: tuple[str, ...] = ()
+    place: Place | None = None
+    event: EventType | None = None
+    casualties: Casualties = Casualties()
 
     @property
     def key(self) -> str:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import Match, Media, Post, Refs
+from bot.models import Casualties, Match, Media, Place, Post, Refs
 from bot.store.db import Store
 from bot.store.posts import load_post, save_post
 from bot.store.state import get_cursor
@@ -19,7 +19,9 @@ def _post(pid: str = "1", text: str = "Attaque à Ménaka") -> Post:
 def test_migrations_recorded_once(tmp_path):
     Store(tmp_path / "a.db").close()
     again = Store(tmp_path / "a.db")
-    assert again.applied_migrations() == ["0001_core", "0002_dedupe_index"]
+    applied = again.applied_migrations()
+    assert applied[:2] == ["0001_core", "0002_dedupe_index"]
+    assert {"0010_truncated", "0050_post_place_event"} <= set(applied)
     assert again.migrate() == []
 
 
@@ -42,6 +44,17 @@ def test_round_trip_keeps_everything(store):
     save_post(store, post)
     loaded = load_post(store, post.key)
     assert loaded == post.with_(collected_at=loaded.collected_at)
+
+
+def test_round_trip_keeps_place_event_and_casualties(store):
+    place = Place("ML", "Ménaka", "Ménaka", 15.918, 2.402, "à Ménaka")
+    post = _post().with_(place=place, event="battle", casualties=Casualties(killed=12, kidnapped=3))
+    save_post(store, post)
+    loaded = load_post(store, post.key)
+    assert loaded == post.with_(collected_at=loaded.collected_at)
+    row = store.query("SELECT country, place, admin1, lat, lon, event, killed, wounded FROM posts")[0]
+    assert row == {"country": "ML", "place": "Ménaka", "admin1": "Ménaka", "lat": 15.918, "lon": 2.402,
+                   "event": "battle", "killed": 12, "wounded": None}
 
 
 def test_fts_finds_accentless_query(store):

@@ -68,6 +68,32 @@ def m0002_dedupe_index(db: sqlite_utils.Database) -> None:
     create_tables(db)
 
 
+# --- geo (0050-0059): where and what, from the enrich stage ---------------------------------
+
+
+@MIGRATIONS(name="0050_post_place_event")
+def m0050_post_place_event(db: sqlite_utils.Database) -> None:
+    """Place (country ISO alpha-2, canonical name, admin1, lat/lon, why), ACLED event type
+    and stated casualty numbers of each post."""
+    for col, kind in (
+        ("country", "TEXT"), ("place", "TEXT"), ("admin1", "TEXT"), ("lat", "REAL"), ("lon", "REAL"),
+        ("place_why", "TEXT"), ("event", "TEXT"),
+        ("killed", "INTEGER"), ("wounded", "INTEGER"), ("kidnapped", "INTEGER"),
+    ):
+        db.execute(f"ALTER TABLE posts ADD COLUMN {col} {kind}")
+    db.execute("CREATE INDEX idx_posts_country ON posts (country)")
+    db.execute("CREATE INDEX idx_posts_event ON posts (event)")
+
+
+# --- hostile input (0010-0019) ---------------------------------------------------------------
+
+
+@MIGRATIONS(name="0010_truncated")
+def m0010_truncated(db: sqlite_utils.Database) -> None:
+    """``posts.truncated``: 1 when the stored text was cut to SAHELWATCH_MAX_POST_CHARS."""
+    db.execute("ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+
+
 # --- 0060-0069: chat commands (bot/commands) ----------------------------------------------------
 @MIGRATIONS(name="0060_commands")
 def m0060_commands(db: sqlite_utils.Database) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.models import Match, Media, Post, Refs, utcnow
+from bot.models import Casualties, Match, Media, Place, Post, Refs, utcnow
 from bot.store.db import Store
 from bot.store.state import put_cursor
 
@@ -39,8 +39,27 @@ def post_row(post: Post) -> dict[str, object]:
         "topics": json.dumps(list(post.topics)), "severity": post.severity,
         "places": json.dumps(list(post.places), ensure_ascii=False),
         "repost_of": post.refs.repost_of, "quote_of": post.refs.quote_of,
-        "reply_to": post.refs.reply_to, "raw": post.raw,
+        "reply_to": post.refs.reply_to, "raw": post.raw, "truncated": int(post.truncated),
+        **place_columns(post.place), "event": post.event,
+        "killed": post.casualties.killed, "wounded": post.casualties.wounded,
+        "kidnapped": post.casualties.kidnapped,
     }
+
+
+def place_columns(place: Place | None) -> dict[str, object]:
+    """The ``posts`` columns holding ``place`` (all NULL when there is none)."""
+    if place is None:
+        return dict.fromkeys(("country", "place", "admin1", "lat", "lon", "place_why"))
+    return {
+        "country": place.country, "place": place.name, "admin1": place.admin1,
+        "lat": place.lat, "lon": place.lon, "place_why": place.why,
+    }
+
+
+def _place(row: dict) -> Place | None:
+    if row.get("country") is None:
+        return None
+    return Place(row["country"], row["place"], row["admin1"], row["lat"], row["lon"], row["place_why"] or "")
 
 
 def insert_matches(db: sqlite_utils.Database, matches: tuple[Match, ...], row_id: int) -> None:
@@ -112,6 +131,11 @@ def iter_posts(store: Store, since: datetime | None = None) -> Iterator[Post]:
         yield _from_row(store, row)
 
 
+def recent_texts(store: Store, limit: int) -> list[str]:
+    """The texts of the ``limit`` most recently stored posts (to learn the words posts use)."""
+    return [row["text"] for row in store.query("SELECT text FROM posts ORDER BY id DESC LIMIT ?", (limit,))]
+
+
 def _from_row(store: Store, row: dict) -> Post:
     matches = tuple(
         Match(r["topic"], r["term"], r["start"], r["end"], bool(r["evasion"]))
@@ -128,8 +152,11 @@ def _from_row(store: Store, row: dict) -> Post:
         author_name=row["author_name"] or "", collected_at=datetime.fromisoformat(row["collected_at"]),
         lang_hint=row["lang_hint"], media=media,
         refs=Refs(row["repost_of"], row["quote_of"], row["reply_to"]), raw=row["raw"] or "",
+        truncated=bool(row["truncated"]),
         norm_text=row["norm_text"], lang=row["lang"], lang_conf=row["lang_conf"],
         lang_detector=row["lang_detector"], content_hash=row["content_hash"],
         duplicate_of=row["duplicate_of"], matches=matches, topics=tuple(json.loads(row["topics"])),
         severity=row["severity"], places=tuple(json.loads(row["places"])),
+        place=_place(row), event=row["event"],
+        casualties=Casualties(row["killed"], row["wounded"], row["kidnapped"]),
     )
