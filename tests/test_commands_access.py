@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 
-from tests.commands_support import (
+from tests.commands_support import (  # noqa: F401 (fixtures)
     ADMIN,
     ANALYST,
     CHANNEL,
     GROUP,
     STRANGER,
     Live,
+    fake_fixture,
+    live_fixture,
 )
 from tests.fakes.tg_api import commands_for
 

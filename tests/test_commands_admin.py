@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from tests.commands_support import (
+from tests.commands_support import (  # noqa: F401 (fixtures)
     ADMIN,
     ANALYST,
     CHANNEL,
     Live,
+    fake_fixture,
+    live_fixture,
     post,
     until,
 )

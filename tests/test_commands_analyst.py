@@ -6,10 +6,12 @@ import pytest
 
 from bot.commands.base import Usage
 from bot.commands.search import fts_query
-from tests.commands_support import (
+from tests.commands_support import (  # noqa: F401 (fixtures)
     ADMIN,
     ANALYST,
     Live,
+    fake_fixture,
+    live_fixture,
     post,
     until,
 )
