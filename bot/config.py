@@ -79,6 +79,10 @@ class Settings:
     metrics_host: str = _setting(
         "SAHELWATCH_METRICS_HOST", "127.0.0.1", "address the metrics endpoint binds (keep it private)"
     )
+    alert_max_url_chars: int = _setting(
+        "SAHELWATCH_ALERT_MAX_URL_CHARS", 2048,
+        "longer URLs are never linked or sent as media in alerts (hostile posts; Telegram's raw-text cap)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     max_post_chars: int = _setting(
@@ -100,6 +104,10 @@ class Settings:
     )
     languages: tuple = _setting(
         "SAHELWATCH_LANGUAGES", ("en", "fr", "ar", "ha"), "comma-separated language codes to tag; others are und"
+    )
+    lang_others: tuple = _setting(
+        "SAHELWATCH_LANG_OTHERS", ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur"),
+        "comma-separated languages read in the region but not tagged: a post the detector finds in one is und",
     )
     lang_min_letters: int = _setting(
         "SAHELWATCH_LANG_MIN_LETTERS", 20, "fewer letters (after URLs, mentions, emoji, numbers) -> und or hint"
@@ -141,6 +149,8 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
             raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
+        if not self.alert_max_url_chars > 0:
+            raise ConfigError("SAHELWATCH_ALERT_MAX_URL_CHARS must be greater than 0")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
         for name in ("watchdog_seconds", "watchdog_source_seconds"):

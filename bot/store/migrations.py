@@ -94,6 +94,17 @@ def m0010_truncated(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
 
 
+# --- stories (0080-0089): dedupe prefix index, stories ---------------------------------------
+
+
+@MIGRATIONS(name="0080_dedupe_prefix")
+def m0080_dedupe_prefix(db: sqlite_utils.Database) -> None:
+    """A hash of each indexed post's first 8 normalised words: a copy cut short with "…" finds
+    the post it is a prefix of (bot/pipeline/dedupe_index.py ``prefixed``)."""
+    db.execute("ALTER TABLE dedupe_posts ADD COLUMN prefix INTEGER")
+    db.execute("CREATE INDEX dedupe_posts_prefix ON dedupe_posts (prefix, created_at) WHERE prefix IS NOT NULL")
+
+
 # --- 0060-0069: chat commands (bot/commands) ----------------------------------------------------
 @MIGRATIONS(name="0060_commands")
 def m0060_commands(db: sqlite_utils.Database) -> None:
