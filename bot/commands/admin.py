@@ -88,8 +88,8 @@ async def check(call: Call) -> Reply:
 
 def _check_lines(call: Call) -> list[str]:
     """The checker's verdict on the watchlists and channels.yaml as they are on disk."""
-    directory = call.services.watchlists
-    checked = check_directory(directory)
+    directory, holder = call.services.watchlists, call.services.watchlist
+    checked = check_directory(directory, holder.limits) if holder else check_directory(directory)
     lines = [f"Watchlists: {summary(checked)}", *(str(p) for p in checked.problems[:PROBLEMS_SHOWN])]
     if len(checked.problems) > PROBLEMS_SHOWN:
         lines.append(f"… and {len(checked.problems) - PROBLEMS_SHOWN} more (sahelwatch watchlist check)")

@@ -21,6 +21,7 @@ from bot.commands.base import Call, Reply, Usage, need
 from bot.models import utcnow
 from bot.store.db import Store
 from bot.text import fold_term
+from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS
 from bot.watchlist.load import check_directory
 from bot.watchlist.reload import Rejected
 
@@ -111,7 +112,8 @@ def _remove(call: Call, topic: str, term: str) -> str:
 def _apply(call: Call, action: str, topic: str, term: str, edits: Edits, done: str) -> str:
     s, directory = call.services, call.services.watchlists
     content = render(edits)
-    checked = check_directory(directory, {EDITS_FILE: content})
+    limits = s.watchlist.limits if s.watchlist else DEFAULT_WATCHLIST_LIMITS
+    checked = check_directory(directory, limits, overrides={EDITS_FILE: content})
     if checked.watchlist is None:
         problems = "\n".join(str(p) for p in checked.errors[:10])
         audit(s.store, call.user_id, action, topic, term, f"rejected: {problems}")

@@ -29,9 +29,10 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     """
     if "watchlist" not in extras:
         from bot.runtime import watchlists_dir
+        from bot.watchlist.limits import WatchlistLimits
         from bot.watchlist.reload import build
 
-        extras["watchlist"] = build(watchlists_dir(settings)).matcher
+        extras["watchlist"] = build(watchlists_dir(settings), WatchlistLimits.from_settings(settings)).matcher
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
     extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
     dedupe_index.install(store)

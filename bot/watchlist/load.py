@@ -13,6 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.errors import WatchlistError
+from bot.watchlist.limits import (
+    DEFAULT_WATCHLIST_LIMITS,
+    WatchlistLimits,
+    file_too_big,
+    over_long,
+    term_problems,
+    too_many_nodes,
+    total_problem,
+)
 from bot.watchlist.lint import lint_topic
 from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.parse import parse_file
@@ -36,7 +45,8 @@ def shown_path(directory: str | Path, name: str) -> str:
     return os.path.normpath(os.path.join(str(directory), name))
 
 
-def check_directory(directory: str | Path, overrides: Mapping[str, str] | None = None) -> Checked:
+def check_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS, *,
+                    overrides: Mapping[str, str] | None = None) -> Checked:
     """Parse and check every watchlist file; the watchlist is ``None`` when there are errors.
 
     ``overrides`` (file name → text) checks a file as it would be after an edit, without writing it.
@@ -51,29 +61,34 @@ def check_directory(directory: str | Path, overrides: Mapping[str, str] | None =
     topics: list[Topic] = []
     accounts: list[Account] = []
     for path in files:
-        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name),
+        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name), limits,
                                                                 overrides.get(path.name))
         topics += file_topics
         accounts += file_accounts
         problems += file_problems
     topics, extension_problems = _extend(topics)
     problems += _duplicate_topics(topics) + _duplicate_accounts(accounts) + extension_problems
+    problems += [p for p in (total_problem(topics, limits),) if p is not None]
     problems.sort()
     shown = tuple(shown_path(directory, p.name) for p in files)
     watchlist = Watchlist(tuple(topics), tuple(accounts), shown)
     return Checked(None if any(p.level == "error" for p in problems) else watchlist, tuple(problems))
 
 
-def load_directory(directory: str | Path) -> tuple[Watchlist, tuple[Problem, ...]]:
+def load_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS,
+                   ) -> tuple[Watchlist, tuple[Problem, ...]]:
     """The checked watchlist and its warnings; raises :class:`WatchlistError` on any error."""
-    checked = check_directory(directory)
+    checked = check_directory(directory, limits)
     if checked.watchlist is None:
         raise WatchlistError([str(p) for p in checked.errors])
     return checked.watchlist, checked.warnings
 
 
-def check_file(path: Path, shown: str, text: str | None = None) -> tuple[list[Topic], list[Account], list[Problem]]:
+def check_file(path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS,
+               text: str | None = None) -> tuple[list[Topic], list[Account], list[Problem]]:
     try:
+        if text is None and (big := file_too_big(path, shown, limits)) is not None:
+            return [], [], [big]
         data = path.read_bytes() if text is None else text.encode("utf-8")
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -82,12 +97,15 @@ def check_file(path: Path, shown: str, text: str | None = None) -> tuple[list[To
     except OSError as exc:
         return [], [], [Problem(Mark(shown, 0, 0), f"cannot read: {exc.strerror}")]
     root, problems = compose(shown, text)
+    if root is not None and (bomb := too_many_nodes(shown, root, limits)) is not None:
+        return [], [], [bomb]
     reader = Reader(shown)
     topics, accounts = parse_file(reader, root)
     if root is None and not problems:
         problems.append(Problem(Mark(shown, 1, 1), "file is empty: no topics or accounts", "warning"))
+    problems += term_problems(topics, limits)
     for topic in topics:
-        problems += lint_topic(topic)
+        problems += [] if over_long(topic, limits) else lint_topic(topic)
     return topics, accounts, problems + reader.problems
 
 
