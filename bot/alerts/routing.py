@@ -20,11 +20,16 @@ class ChannelRule:
     languages: frozenset[str] | None = None
     digest: timedelta | None = None
     where: str = ""  # file:line of the rule, for messages
+    muted: frozenset[str] = frozenset()  # topics an admin muted (/mute): they route nowhere for now
+
+    def live_topics(self, post: Post) -> tuple[str, ...]:
+        return tuple(t for t in post.topics if t not in self.muted) if self.muted else post.topics
 
     def wants(self, post: Post) -> bool:
-        if not post.topics:
+        topics = self.live_topics(post)
+        if not topics:
             return False
-        if self.topics is not None and not self.topics.intersection(post.topics):
+        if self.topics is not None and not self.topics.intersection(topics):
             return False
         return self.languages is None or (post.lang or "und") in self.languages
 

@@ -3,8 +3,8 @@ topics route nowhere.
 
 :func:`routing_with` takes the routing of ``channels.yaml`` and returns one in which each chat
 with subscriptions is one more :class:`SubscriptionRule` (one rule per chat, so a post that
-matches several of its topics still gives one alert), and whose ``channels_for`` ignores the
-muted topics of a post. The outbox, pacing and digests then treat a subscriber exactly like a
+matches several of its topics still gives one alert), and in which every rule ignores the
+muted topics of a post (``ChannelRule.muted``). The outbox, pacing and digests then treat a subscriber like a
 channel: same rows, same one-alert-per-story keys, same pacing (one message a second in a
 private chat).
 """
@@ -27,36 +27,26 @@ class SubscriptionRule(ChannelRule):
     per_topic: tuple[tuple[str, frozenset[str] | None], ...] = ()
 
     def wants(self, post: Post) -> bool:
-        lang = post.lang or "und"
-        return any(topic in post.topics and (langs is None or lang in langs) for topic, langs in self.per_topic)
+        lang, topics = post.lang or "und", self.live_topics(post)
+        return any(topic in topics and (langs is None or lang in langs) for topic, langs in self.per_topic)
 
     def topics_of(self, post: Post) -> list[str]:
         mine = {topic for topic, _ in self.per_topic}
         return [t for t in post.topics if t in mine]
 
 
-@dataclass(frozen=True)
-class LayeredRouting(Routing):
-    muted: frozenset[str] = frozenset()
-
-    def channels_for(self, post: Post) -> list[ChannelRule]:
-        if self.muted and self.muted.intersection(post.topics):
-            post = dataclasses.replace(post, topics=tuple(t for t in post.topics if t not in self.muted))
-        return super().channels_for(post)
-
-
 def subscription_rules(subscriptions: tuple[Subscription, ...]) -> list[SubscriptionRule]:
     by_chat: dict[str, list[Subscription]] = defaultdict(list)
     for sub in subscriptions:
         by_chat[sub.chat_id].append(sub)
-    return [SubscriptionRule(chat_id, frozenset(s.topic for s in subs), None, None, "subscription",
-                             tuple((s.topic, s.languages) for s in subs))
+    return [SubscriptionRule(chat_id, frozenset(s.topic for s in subs), where="subscription",
+                             per_topic=tuple((s.topic, s.languages) for s in subs))
             for chat_id, subs in by_chat.items()]
 
 
-def routing_with(base: Routing, controls: Controls) -> LayeredRouting:
+def routing_with(base: Routing, controls: Controls) -> Routing:
     configured = {rule.chat_id for rule in base.channels}
-    extra = [rule for rule in subscription_rules(controls.subscriptions) if rule.chat_id not in configured]
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(Routing)}
-    fields["channels"] = (*base.channels, *extra)
-    return LayeredRouting(**fields, muted=controls.muted())
+    rules = [*base.channels, *(r for r in subscription_rules(controls.subscriptions) if r.chat_id not in configured)]
+    if muted := controls.muted():
+        rules = [dataclasses.replace(rule, muted=muted) for rule in rules]
+    return dataclasses.replace(base, channels=tuple(rules))
