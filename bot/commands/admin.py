@@ -78,7 +78,8 @@ async def reload(call: Call) -> Reply:
         lines.append("Watchlists: " + ("rejected, the last good watchlist stays" if isinstance(outcome, Rejected)
                                        else "reloaded"))
     if s.routing_holder is not None:
-        lines.append("channels.yaml: " + s.routing_holder.reload_now())
+        lines.append("channels.yaml: " + ("reloaded" if s.routing_holder.reload_now()
+                                           else "rejected, the last good routing stays"))
     return "\n".join([*lines, "", *_check_lines(call)])
 
 

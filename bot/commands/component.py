@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import InvalidToken, TelegramError
@@ -21,26 +22,30 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.alerts.bot import make_bot
 from bot.alerts.pacing import sleep_unless
-from bot.alerts.routing import Routing
+from bot.alerts.routing import Routing, chat_ref
 from bot.commands.access import RateLimit
 from bot.commands.controls import Controls
 from bot.commands.dispatch import Dispatcher
+from bot.commands.health import HealthMonitor
 from bot.commands.layer import routing_with
 from bot.commands.registry import COMMANDS, bot_commands
 from bot.commands.services import Services
-from bot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def commands_component(runtime: Runtime) -> None:
+def register(runtime: Runtime) -> None:
     """Component: controls for routing and sources; the polling task when Telegram is on."""
     if not runtime.live or runtime.settings.commands == "off":
         return
     controls = Controls(runtime.store)
-    runtime.extras.update(routing_layer=lambda base: routing_with(base, controls),
-                          source_paused=controls.source_paused, controls=controls)
-    runtime.tasks.append(CommandBot(runtime, controls).run)
+    runtime.routing_layer = lambda base: routing_with(base, controls)
+    runtime.source_paused = controls.source_paused
+    runtime.commands = CommandBot(runtime, controls)
+    runtime.tasks.append(runtime.commands.run)
 
 
 class CommandBot:
@@ -51,7 +56,7 @@ class CommandBot:
         self.application: Application | None = None
 
     def routing(self) -> Routing:
-        holder = self.runtime.extras.get("routing_holder")
+        holder = self.runtime.routing_holder
         return routing_with(holder.get() if holder else Routing(), self.controls)
 
     def build(self) -> Application:
@@ -63,7 +68,7 @@ class CommandBot:
         return application
 
     async def run(self, stop: asyncio.Event) -> None:
-        delivery = self.runtime.extras.get("delivery")
+        delivery = self.runtime.delivery
         if delivery is None:
             log.info("telegram commands off: Telegram delivery is off (token or channels.yaml missing)")
             return
@@ -77,9 +82,25 @@ class CommandBot:
             await application.updater.start_polling(
                 timeout=self.runtime.settings.commands_poll_timeout, allowed_updates=[Update.MESSAGE])
             log.info("telegram commands listening", extra={"commands": len(COMMANDS)})
-            await stop.wait()
+            await HealthMonitor(self.services, self.tell_admins).run(stop)
         finally:
             await _stop(application)
+
+
+    async def tell_admins(self, text: str) -> bool:
+        """Send ``text`` to the admin chat (paced like alerts); False when Telegram refused it."""
+        admin, delivery = self.routing().admin_chat_id, self.runtime.delivery
+        log.warning("admin health notice: %s", text)
+        if admin is None or self.application is None:
+            return True  # nobody to tell: the log line is all there is
+        try:
+            if delivery is not None:
+                await delivery.pacer.acquire(admin, 1)
+            await self.application.bot.send_message(chat_ref(admin), text)
+        except TelegramError as exc:
+            log.error("admin chat unreachable", extra={"chat": admin, "error": str(exc)})
+            return False
+        return True
 
 
 async def register_commands(application: Application, routing: Routing) -> None:

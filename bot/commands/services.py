@@ -1,7 +1,7 @@
 """What command handlers may reach in the running bot: store, settings, chat controls, the
 watchlist and routing holders, delivery, sources and the app's queue.
 
-Everything is looked up on the :class:`~bot.runtime.Runtime` when a command runs, so the
+Everything is looked up on the :class:`~bot.registry.Runtime` when a command runs, so the
 commands component can be wired before delivery and before the CLI adds replay sources.
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.alerts.routing import Routing
 from bot.commands.controls import Controls
-from bot.config import Settings
+from bot.config import Settings, watchlists_dir
 from bot.models import utcnow
 from bot.sources.base import Source
 from bot.store.db import Store
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bot.alerts.component import RoutingHolder
     from bot.alerts.delivery import Delivery
     from bot.app import App
-    from bot.runtime import Runtime
+    from bot.registry import Runtime
     from bot.watchlist.reload import WatchlistHolder
 
 
@@ -46,21 +46,19 @@ class Services:
 
     @property
     def watchlists(self) -> Path:
-        from bot.runtime import watchlists_dir
-
         return watchlists_dir(self.settings)
 
     @property
     def watchlist(self) -> WatchlistHolder | None:
-        return self.runtime.extras.get("watchlist")
+        return self.runtime.watchlist
 
     @property
     def routing_holder(self) -> RoutingHolder | None:
-        return self.runtime.extras.get("routing_holder")
+        return self.runtime.routing_holder
 
     @property
     def delivery(self) -> Delivery | None:
-        return self.runtime.extras.get("delivery")
+        return self.runtime.delivery
 
     @property
     def app(self) -> App | None:

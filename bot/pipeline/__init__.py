@@ -29,7 +29,7 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     The dedupe stage's index hooks are registered on ``store`` here, with the stage.
     """
     if "watchlist" not in extras:
-        from bot.runtime import watchlists_dir
+        from bot.config import watchlists_dir
         from bot.watchlist.limits import WatchlistLimits
         from bot.watchlist.reload import build
 

@@ -26,7 +26,7 @@ from bot.pipeline.language import LanguageSettings, tagger_for
 from bot.store.db import Store
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_S = 3600.0
@@ -56,5 +56,10 @@ def dedupe_component(runtime: Runtime) -> None:
 
 
 def language_component(runtime: Runtime) -> None:
-    """Component: the language tagger, shared with the pipeline through ``extras``."""
-    runtime.extras["language"] = tagger_for(LanguageSettings.from_settings(runtime.settings))
+    """Component: the language tagger, shared with the pipeline."""
+    runtime.language = tagger_for(LanguageSettings.from_settings(runtime.settings))
+
+
+def register(runtime: Runtime) -> None:
+    language_component(runtime)
+    dedupe_component(runtime)
