@@ -83,7 +83,8 @@ class Runtime:
         pipeline = build_pipeline(self.settings, self.store, **shared)
         s = self.settings
         self.running = App(self.store, pipeline, self.sources, self.sinks, self.tasks, s.queue_size,
-                           clock=self.clock, supervision=Supervision(s.source_backoff_min, s.source_backoff_max))
+                           clock=self.clock, supervision=Supervision(s.source_backoff_min, s.source_backoff_max),
+                           batch_size=s.batch_size, batch_wait_s=s.batch_ms / 1000)
         if self.source_paused is not None:
             self.running.paused = self.source_paused
         return self.running
