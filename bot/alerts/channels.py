@@ -166,7 +166,7 @@ def check_routing(file: str, source: str, known: Known = Known()) -> tuple[Routi
     found = sorted(reader.problems)
     if any(p.level == "error" for p in found):
         return None, found
-    return Routing(tuple(rules), admins, admin_chat, analysts, anyone), found
+    return Routing(tuple(rules), admins, admin_chat, analysts=analysts, analysts_any=anyone), found
 
 
 def parse_routing(file: str, source: str, known: Known = Known()) -> Routing:

@@ -99,6 +99,7 @@ class Delivery:
             where = f" ({rule.where})" if rule and rule.where else ""
             self.senders[chat_id] = ChannelSender(chat_id, self.store, self.bot, self.pacer, self.report,
                                                   self.pacer.sleep, where=where, limits=self.limits,
+                                                  labels=lambda: self.routing().labels,
                                                   held=lambda: chat_id in self.held())
         return self.senders[chat_id]
 

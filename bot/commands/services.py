@@ -69,8 +69,9 @@ class Services:
         return self.runtime.sources
 
     def topics(self) -> list[str]:
+        """The topic names chat users may name (``internal:`` topics are never shown)."""
         holder = self.watchlist
-        return sorted(t.name for t in holder.watchlist.topics) if holder else []
+        return sorted(t.name for t in holder.watchlist.topics if t.shown is not None) if holder else []
 
     def queue_depth(self) -> int:
         app = self.app
