@@ -43,6 +43,7 @@ COMPONENTS = (
 )
 SOURCES = (
     "bot.sources.x.component",
+    "bot.sources.feeds",
 )
 
 
