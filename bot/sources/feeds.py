@@ -79,6 +79,18 @@ class FeedSource:
         if state.polls % PRUNE_EVERY == 0:
             forget_oldest(self.kit.store, self.name, SEEN_KEEP)
 
+    async def check(self) -> str:
+        """``sahelwatch sources --check``: fetch once (no validators), parse, summarise."""
+        fetched = await self.kit.poller.get(self.feed.url)
+        try:
+            parsed = parse_feed(fetched.body, fetched.content_type, fetched.url)
+        except NotAFeed as exc:
+            raise PollError("invalid", str(exc), fetched.status) from None
+        dates = [p for e in parsed.entries if (p := e.get("published") or e.get("updated"))]
+        newest = f", first entry dated {dates[0]}" if dates else ""
+        degraded = f" (malformed, kept what parsed: {parsed.degraded})" if parsed.degraded else ""
+        return f"'{parsed.title}': {len(parsed.entries)} entries{newest}{degraded}"
+
     def _new_items(self, parsed: Parsed, first: bool) -> list[Collected]:
         name = self.feed.name or parsed.title or urlsplit(self.feed.url).hostname or self.feed.url
         language = self.feed.language or parsed.language
