@@ -10,7 +10,8 @@ or no entries while malformed (an HTML page, a consent wall, an empty body) is
   date; ``platform_id`` is that id when it is a URL or a URN/tag (globally unique), else it
   is prefixed by the feed URL;
 * text: the title, a blank line, then the longer of summary and content, HTML to text
-  (:mod:`bot.sources.html_text`: line breaks kept, links expanded);
+  (:mod:`bot.sources.html_text`: line breaks kept, links expanded; feedparser has
+  already made relative links absolute);
 * ``created_at`` from published, else updated, else now (first seen);
 * media, in this order: ``media:content``, image/video enclosures, ``media:thumbnail`` (at most
   ten, no duplicates); author (else the feed's name) and link kept.
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from bot.models import Media, MediaKind, Post, utcnow
-from bot.sources.html_text import html_to_text
+from bot.sources.html_text import fragment_text
 from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits, bounded, clean_text
 
 PLATFORM = "feed"
@@ -79,14 +80,14 @@ def entry_id(entry: Any) -> str | None:
 def entry_post(entry: Any, ident: str, feed_url: str, feed_name: str, language: str | None,
                limits: PayloadLimits = DEFAULT_LIMITS) -> Post:
     """The Post of one entry; raises ``ValueError`` for an entry that says nothing at all."""
-    title = html_to_text(str(entry.get("title") or ""))
+    title = fragment_text(str(entry.get("title") or ""))
     body = _body(entry, feed_url)
     text, cut = bounded(clean_text("\n\n".join(p for p in (title, body if body != title else "") if p)), limits)
     link = str(entry.get("link") or (ident if ident.startswith(("http://", "https://")) else ""))
     link = link if len(link) <= limits.max_url_chars else ""
     if not text and not link:
         raise ValueError("entry has neither text nor link")
-    author = clean_text(html_to_text(str(entry.get("author") or "")))[:200] or feed_name
+    author = clean_text(fragment_text(str(entry.get("author") or "")))[:200] or feed_name
     return Post(
         platform=PLATFORM, platform_id=ident if ident.startswith(GLOBAL_IDS) else f"{feed_url}#{ident}",
         text=text or link, created_at=_created(entry), url=link, author_id=feed_url,
@@ -100,7 +101,7 @@ def _body(entry: Any, base: str) -> str:
     summary = str(entry.get("summary") or "")
     contents = [str(c.get("value") or "") for c in entry.get("content") or []]
     longest = max([summary, *contents], key=len)
-    return html_to_text(longest, str(entry.get("link") or base)) if longest else ""
+    return fragment_text(longest) if longest else ""
 
 
 def _created(entry: Any) -> datetime:
