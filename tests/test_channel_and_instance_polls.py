@@ -74,3 +74,13 @@ async def test_mastodon_token_goes_to_its_instance_and_unknown_accounts_are_skip
     assert source.health.skipped == 1 and "ghost" in (source.health.last_error or "")
     with pytest.raises(Exception, match="instance=token"):
         tokens("just-a-token")
+
+
+async def test_mastodon_429_waits_until_its_rate_limit_reset(kit):
+    with FakeMastodon("sahel.social") as m:
+        m.add_account("fama")
+        m.rate_limit(0)
+        source = InstanceSource("sahel.social", ["fama"], [], kit, InstanceOptions(m.url))
+        with pytest.raises(PollError) as limited:
+            await _drain(source.once({}))
+    assert limited.value.kind == "rate" and 55 < (limited.value.retry_after or 0) < 65  # X-RateLimit-Reset: +60 s
