@@ -51,6 +51,16 @@ class ChannelSource:
                                     lambda: self.once(state)):
             yield item
 
+    async def check(self) -> str:
+        """``sahelwatch sources --check``: read the newest preview page once and summarise it."""
+        page = await self.page(None)
+        if not page.posts:
+            return f"preview readable, no message on its first page ({len(page.skipped)} unreadable)"
+        newest = page.posts[-1]
+        skipped = f", {len(page.skipped)} unreadable" if page.skipped else ""
+        return (f"'{newest.author_name}': {len(page.posts)} messages on the first page{skipped}, newest "
+                f"{newest.url} dated {newest.created_at:%Y-%m-%d %H:%M} UTC")
+
     async def once(self, state: dict[str, int | None]) -> AsyncIterator[Collected]:
         """One poll: every message after ``state["last"]``, oldest first, each with its cursor."""
         first = state["last"] is None
