@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,10 +42,17 @@ class RoutingHolder(FileHolder[Routing]):
     what = "routing"
 
     def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
-                 languages: Collection[str] | None = None) -> None:
+                 languages: Collection[str] | None = None,
+                 labels: Callable[[], dict[str, str | None]] | None = None) -> None:
         self.known_topics = known_topics
         self.languages = languages
+        self.labels = labels
         super().__init__(path)
+
+    def get(self) -> Routing:
+        """The routing in use, with the current watchlists' topic labels (``label:``/``internal:``)."""
+        routing = super().get()
+        return replace(routing, labels=self.labels()) if self.labels else routing
 
     def _load(self) -> Routing:
         topics = self.known_topics() if self.known_topics else None
@@ -72,7 +80,8 @@ def register(runtime: Runtime) -> None:
     watchlist = runtime.watchlist
     settings = runtime.settings
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,
-                           settings.languages)
+                           settings.languages,
+                           (lambda: {t.name: t.shown for t in watchlist.watchlist.topics}) if watchlist else None)
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
     delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace),

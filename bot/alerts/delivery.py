@@ -96,7 +96,8 @@ class Delivery:
             rule = routing.rule(chat_id)
             where = f" ({rule.where})" if rule and rule.where else ""
             self.senders[chat_id] = ChannelSender(chat_id, self.store, self.bot, self.pacer, self.report,
-                                                  self.pacer.sleep, where=where, limits=self.limits)
+                                                  self.pacer.sleep, where=where, limits=self.limits,
+                                                  labels=lambda: self.routing().labels)
         return self.senders[chat_id]
 
     async def _run_sender(self, sender: ChannelSender, until_idle: bool = False) -> None:

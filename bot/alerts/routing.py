@@ -7,7 +7,8 @@ and every post of a channel without ``digest`` go out immediately; the rest wait
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.models import Post
@@ -41,6 +42,8 @@ class Routing:
     channels: tuple[ChannelRule, ...] = ()
     admins: tuple[int, ...] = ()
     admin_chat_id: str | None = None
+    labels: Mapping[str, str | None] = field(default_factory=dict)
+    """Topic name → what readers see (None: internal, never shown); from the watchlists."""
 
     def channels_for(self, post: Post) -> list[ChannelRule]:
         return [rule for rule in self.channels if rule.wants(post)]

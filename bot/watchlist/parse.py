@@ -15,7 +15,7 @@ from bot.watchlist.nodes import Reader
 from bot.watchlist.schema import PLATFORMS, SEVERITIES, Account, Role, Term, Topic
 
 TOP_KEYS = ("topics", "accounts")
-TOPIC_KEYS = ("description", "severity", "terms", "require", "exclude")
+TOPIC_KEYS = ("description", "label", "internal", "severity", "terms", "require", "exclude")
 TERM_KEYS = ("term", "case_sensitive", "arabic_article")
 ROLES: tuple[Role, ...] = ("terms", "require", "exclude")
 TOPIC_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -59,8 +59,10 @@ def _topic(reader: Reader, name: str, key_node: yaml.Node, node: yaml.Node) -> T
     for key, _, value in pairs:
         if key in ROLES:
             fields[key] = _terms(reader, value, f"'{key}' of topic '{name}'", key == "exclude")
-        elif key == "description":
-            fields[key] = reader.string(value, "description") or ""
+        elif key in ("description", "label"):
+            fields[key] = (reader.string(value, key) or "").strip()
+        elif key == "internal":
+            fields[key] = bool(reader.boolean(value, "internal"))
         elif key == "severity":
             fields[key] = _severity(reader, value)
     topic = Topic(name=name, mark=reader.mark(key_node), **fields)  # type: ignore[arg-type]
