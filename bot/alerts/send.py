@@ -68,13 +68,14 @@ def _alerted_post(store: Store, alert_key: str) -> Post | None:
 class ChannelSender:
     def __init__(self, chat_id: str, store: Store, bot: Bot, pacer: Pacer, report: Report, sleep: Sleep,
                  *, max_backoff: float = 30.0, where: str = "", limits: AlertLimits = DEFAULT_LIMITS,
-                 labels: Callable[[], Labels] = lambda: NO_LABELS) -> None:
+                 labels: Callable[[], Labels] = lambda: NO_LABELS, held: Callable[[], bool] = lambda: False) -> None:
         self.chat_id = chat_id
         self.labels = labels
         self.limits = limits
         self.store, self.bot, self.pacer, self.report, self.sleep = store, bot, pacer, report, sleep
         self.max_backoff = max_backoff
         self.where = where
+        self.held = held  # an admin paused the channel: stop claiming (rows stay pending)
         self.paused_reason: str | None = None
         self.sent = 0
 
@@ -82,7 +83,7 @@ class ChannelSender:
                   until_idle: bool = False) -> None:
         """Send until ``stop`` (an in-flight send is finished first), or until nothing is left
         when ``until_idle``. Returns early when the channel has to pause."""
-        while not stop.is_set():
+        while not stop.is_set() and not self.held():
             wake.clear()  # before claiming: a row committed after this sets it again
             row = outbox.claim_next(self.store, self.chat_id)
             if row is None:

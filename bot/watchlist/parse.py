@@ -14,7 +14,7 @@ import yaml
 from bot.watchlist.nodes import Reader
 from bot.watchlist.schema import PLATFORMS, SEVERITIES, Account, Role, Term, Topic
 
-TOP_KEYS = ("topics", "accounts")
+TOP_KEYS = ("topics", "accounts", "more_terms")
 TOPIC_KEYS = ("description", "label", "internal", "severity", "terms", "require", "exclude")
 TERM_KEYS = ("term", "case_sensitive", "arabic_article")
 ROLES: tuple[Role, ...] = ("terms", "require", "exclude")
@@ -31,12 +31,22 @@ def parse_file(reader: Reader, root: yaml.Node | None) -> tuple[list[Topic], lis
     reader.unknown_keys(pairs, TOP_KEYS, "the file")
     topics: list[Topic] = []
     accounts: list[Account] = []
+    extensions: list[Topic] = []
     for key, _, value in pairs:
         if key == "topics":
             topics = _topics(reader, value)
         elif key == "accounts":
             accounts = _accounts(reader, value)
-    return topics, accounts
+        elif key == "more_terms":
+            extensions = _more_terms(reader, value)
+    return topics + extensions, accounts
+
+
+def _more_terms(reader: Reader, node: yaml.Node) -> list[Topic]:
+    """``more_terms: {topic: [term, ...]}``: terms for topics defined in other files."""
+    return [Topic(name=name, mark=reader.mark(key_node), terms=_terms(reader, value, f"more_terms of '{name}'"),
+                  extends=True)
+            for name, key_node, value in reader.mapping(node, "more_terms") or []]
 
 
 def _topics(reader: Reader, node: yaml.Node) -> list[Topic]:

@@ -81,6 +81,7 @@ class Topic:
     """Never named in alerts or digests (a helper topic, e.g. ``ambiguous_places``)."""
     require: tuple[Term, ...] = ()
     exclude: tuple[Term, ...] = ()
+    extends: bool = False  # from ``more_terms``: terms added to the topic of that name in another file
 
     @property
     def shown(self) -> str | None:
