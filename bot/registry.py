@@ -49,6 +49,7 @@ COMPONENTS = (
 )
 SOURCES = (
     "bot.sources.x.component",
+    "bot.sources.feeds",
     "bot.sources.telegram_web.component",
     "bot.sources.bluesky.component",
     "bot.sources.mastodon.component",
