@@ -37,7 +37,8 @@ def analyze(directory: Path | None, db: Path | None, source: IO[str]) -> None:
     """Run JSONL posts from SOURCE (a file, or '-' for stdin) through the pipeline.
 
     Each input line needs "id" and "text" (optional: lang, author, created_at, platform, url).
-    Prints one JSON line per post: id, lang, topics, severity, matches, duplicate_of.
+    Prints one JSON line per post: id, lang, topics, severity, matches, duplicate_of, and where
+    and what: country (ISO alpha-2), place, admin1, event (ACLED type), casualties, place_why.
 
     \b
     Example:
@@ -82,4 +83,16 @@ def output_record(post: Post, result: Post | None) -> dict[str, Any]:
             for m in result.matches
         ],
         "duplicate_of": split_key(result.duplicate_of)[1] if result.duplicate_of else None,
+        **where_and_what(result),
+    }
+
+
+def where_and_what(post: Post) -> dict[str, Any]:
+    """The enrich stage's fields: country (ISO alpha-2), place, admin1, event, casualties, why."""
+    place = post.place
+    stated = {k: v for k, v in vars(post.casualties).items() if v is not None}
+    return {
+        "country": place.country if place else None, "place": place.name if place else None,
+        "admin1": place.admin1 if place else None, "event": post.event,
+        "casualties": stated or None, "place_why": place.why if place else None,
     }

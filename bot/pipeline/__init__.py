@@ -1,4 +1,4 @@
-"""Pipeline stages in their order: normalise -> language -> dedupe -> match.
+"""Pipeline stages in their order: normalise -> language -> dedupe -> match -> enrich.
 
 :func:`build_pipeline` is the one place that decides which stages run; ``run``, ``demo``,
 ``replay`` and ``analyze`` all use it, so they process posts identically.
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.pipeline import dedupe_index
 from bot.pipeline.base import Context, Pipeline, Stage
 from bot.pipeline.dedupe import DedupeSettings, dedupe
+from bot.pipeline.enrich import enrich, enrich_extras
 from bot.pipeline.language import LanguageSettings, language, tagger_for
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
@@ -27,13 +28,16 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     watchlists in ``settings`` are loaded once (raises ``WatchlistError`` when invalid).
     The dedupe stage's index hooks are registered on ``store`` here, with the stage.
     """
+    from bot.runtime import default_watchlists, watchlists_dir
+
     if "watchlist" not in extras:
-        from bot.runtime import watchlists_dir
         from bot.watchlist.reload import build
 
         extras["watchlist"] = build(watchlists_dir(settings)).matcher
+    if "events" not in extras:
+        extras.update(enrich_extras(watchlists_dir(settings), default_watchlists()))
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
     extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
     dedupe_index.install(store)
-    stages: list[Stage] = [normalise, language, dedupe, match]
+    stages: list[Stage] = [normalise, language, dedupe, match, enrich]
     return Pipeline(stages, Context(store=store, extras=dict(extras)))

@@ -11,12 +11,13 @@ import os
 from pathlib import Path
 
 from bot.errors import WatchlistError
+from bot.watchlist.event_rules import EVENTS_FILE, check_events
 from bot.watchlist.lint import lint_topic
 from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.parse import parse_file
 from bot.watchlist.schema import Account, Checked, Mark, Problem, Topic, Watchlist
 
-NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml"})
+NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml", EVENTS_FILE})
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -50,6 +51,8 @@ def check_directory(directory: str | Path) -> Checked:
         accounts += file_accounts
         problems += file_problems
     problems += _duplicate_topics(topics)
+    if (Path(directory) / EVENTS_FILE).is_file():
+        problems += check_events(Path(directory) / EVENTS_FILE, shown_path(directory, EVENTS_FILE))[1]
     problems.sort()
     shown = tuple(shown_path(directory, p.name) for p in files)
     watchlist = Watchlist(tuple(topics), tuple(accounts), shown)
