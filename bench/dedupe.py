@@ -9,7 +9,10 @@ the dedupe index written by the store's post hook), with the stages normalise �
 dedupe (no watchlist matching).
 
 Quality: pairwise precision/recall of predicted clusters (``duplicate_of`` or self) against
-labelled stories; recall per duplicate kind and false merges per hard-negative kind.
+labelled stories; recall per duplicate kind and false merges per hard-negative kind. Then the
+same set with the copies issue 14 found missing added (:func:`with_gaps`): a base re-tagged
+``#BurkinaFaso`` and its copy tagged ``#Burkina``, an Arabic copy with tashkeel, and a copy cut
+deep (40 % of the words) with "…".
 
 Cost: ``--posts`` synthetic posts (≈25 % duplicates). Timed separately: the dedupe stage plus
 its index hook (the dedupe cost), and the whole ingest (posts row, FTS, commit included).
@@ -89,9 +92,51 @@ def pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for members in groups.values() for p in combinations(members, 2)}
 
 
-def quality(path: Path, workdir: Path) -> None:
-    _, ctx, stage, _ = open_store(workdir / "quality.db")
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def vowelled(text: str) -> str:
+    """Arabic text with a fatha after every other Arabic letter (tashkeel a copy may carry)."""
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch + "\u064e" if "\u0621" <= ch <= "\u064a" and i % 2 == 0 else ch)
+    return "".join(out)
+
+
+def deep_cut(text: str) -> str:
+    words = text.split(" ")
+    return "RT @wire: " + " ".join(words[: max(9, int(len(words) * 0.4))]) + "…"
+
+
+def with_gaps(records: list[dict]) -> list[dict]:
+    """The labelled set plus one gap copy per base post (kinds ``gap_*``), 30 minutes later."""
+    from datetime import datetime, timedelta
+
+    out, extra = [], []
+    for rec in records:
+        if rec["kind"] == "base" and "#" not in rec["text"] and int(rec["id"]) % 2:
+            rec = {**rec, "text": rec["text"] + " #BurkinaFaso"}
+            extra.append(gap(rec, "gap_hashtag", rec["text"].replace("#BurkinaFaso", "#Burkina")))
+        elif rec["kind"] == "base" and rec["lang"] == "ar":
+            extra.append(gap(rec, "gap_tashkeel", vowelled(rec["text"])))
+        elif rec["kind"] == "base" and len(rec["text"].split()) >= 18:
+            extra.append(gap(rec, "gap_cut", deep_cut(rec["text"])))
+        out.append(rec)
+    later = {e["id"]: datetime.fromisoformat(e["created_at"]) + timedelta(minutes=30) for e in extra}
+    for e in extra:
+        e["created_at"] = later[e["id"]].isoformat()
+    return sorted(out + extra, key=lambda r: datetime.fromisoformat(r["created_at"].replace("Z", "+00:00")))
+
+
+def gap(rec: dict, kind: str, text: str) -> dict:
+    return {**rec, "id": str(int(rec["id"]) + 7), "text": text, "kind": kind, "pair_of": rec["id"],
+            "refs": {}, "author": "wire"}
+
+
+def quality(path: Path, workdir: Path, gaps: bool = False) -> None:
+    _, ctx, stage, _ = open_store(workdir / ("gaps.db" if gaps else "quality.db"))
+    records = with_gaps(load(path)) if gaps else load(path)
     truth: dict[str, list[str]] = defaultdict(list)
     predicted: dict[str, list[str]] = defaultdict(list)
     for rec in records:
@@ -100,7 +145,8 @@ def quality(path: Path, workdir: Path) -> None:
         predicted[post.duplicate_of or post.key].append(post.key)
     true_pairs, got = pairs(truth), pairs(predicted)
     hit = len(true_pairs & got)
-    print(f"labelled set: {len(records)} posts, {len(true_pairs)} true duplicate pairs, {len(got)} predicted")
+    title = "with gap copies" if gaps else "labelled set"
+    print(f"{title}: {len(records)} posts, {len(true_pairs)} true duplicate pairs, {len(got)} predicted")
     print(f"  pairwise precision {hit / max(len(got), 1):.4f}  recall {hit / max(len(true_pairs), 1):.4f}")
     by_kind(records, predicted)
 
@@ -192,6 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         quality(args.labelled, Path(tmp))
+        quality(args.labelled, Path(tmp), gaps=True)
         if args.posts:
             cost(args.posts, Path(tmp), args.cache_mb)
 

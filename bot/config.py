@@ -50,14 +50,35 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    alert_max_url_chars: int = _setting(
+        "SAHELWATCH_ALERT_MAX_URL_CHARS", 2048,
+        "longer URLs are never linked or sent as media in alerts (hostile posts; Telegram's raw-text cap)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
+    max_post_chars: int = _setting(
+        "SAHELWATCH_MAX_POST_CHARS", 40_000, "characters stored per post; longer texts are cut, end in '…', flagged"
+    )
+    max_line_bytes: int = _setting(
+        "SAHELWATCH_MAX_LINE_BYTES", 8 * 1024 * 1024, "longest JSON line (X stream, JSONL) read; longer: skipped"
+    )
+    max_json_depth: int = _setting(
+        "SAHELWATCH_MAX_JSON_DEPTH", 64, "deepest JSON nesting read; deeper items are skipped"
+    )
+    max_media: int = _setting("SAHELWATCH_MAX_MEDIA", 20, "media kept per post; the rest are dropped")
+    max_url_chars: int = _setting(
+        "SAHELWATCH_MAX_URL_CHARS", 2048, "longest URL kept (post link, media); a longer one is dropped"
+    )
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
     lang_detector: str = _setting(
         "SAHELWATCH_LANG_DETECTOR", "py3langid", "language detector: py3langid (knows Hausa) or langdetect (seeded)"
     )
     languages: tuple = _setting(
         "SAHELWATCH_LANGUAGES", ("en", "fr", "ar", "ha"), "comma-separated language codes to tag; others are und"
+    )
+    lang_others: tuple = _setting(
+        "SAHELWATCH_LANG_OTHERS", ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur"),
+        "comma-separated languages read in the region but not tagged: a post the detector finds in one is und",
     )
     lang_min_letters: int = _setting(
         "SAHELWATCH_LANG_MIN_LETTERS", 20, "fewer letters (after URLs, mentions, emoji, numbers) -> und or hint"
@@ -99,12 +120,17 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
             raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
+        if not self.alert_max_url_chars > 0:
+            raise ConfigError("SAHELWATCH_ALERT_MAX_URL_CHARS must be greater than 0")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
         for name in ("watchdog_seconds", "watchdog_source_seconds"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
         self._validate_pipeline()
+        for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
         if self.x == "on" and not self.x_bearer_token:
             raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
         if self.telegram == "on" and not self.telegram_bot_token:

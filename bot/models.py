@@ -109,6 +109,8 @@ class Post:
     media: tuple[Media, ...] = ()
     refs: Refs = Refs()
     raw: str = ""
+    truncated: bool = False
+    """``text`` was cut to the stored maximum (``SAHELWATCH_MAX_POST_CHARS``) and ends in "…"."""
     # --- derived by pipeline stages -------------------------------------------------------
     norm_text: str | None = None
     lang: str | None = None

@@ -147,8 +147,45 @@ def test_a_generic_member_does_not_chain_other_towns_into_the_cluster(pipeline: 
     ingest(pipeline, BASE, "1")
     cut = ingest(pipeline, "Des hommes armés ont attaqué un village près de…", "2", minutes=1)
     other_town = ingest(pipeline, BASE.replace("Téra", "Ayorou"), "3", minutes=2)
-    assert cut.duplicate_of is None  # too little left to call it a copy
+    assert cut.duplicate_of is None  # no name or number left: fits any story of the template
     assert other_town.duplicate_of is None
+
+
+def test_a_copy_cut_deep_with_an_ellipsis_joins_the_post_it_begins(pipeline: Pipeline) -> None:
+    ingest(pipeline, BASE, "1")
+    words = BASE.split()
+    cut = ingest(pipeline, "RT @afp: " + " ".join(words[:11]) + "… https://t.co/abc", "2", minutes=3)
+    assert len(words) == 22 and cut.duplicate_of == "x:1"
+    mid_word = ingest(pipeline, BASE[:len(BASE) * 2 // 3 + 1] + "...", "3", minutes=4)
+    assert mid_word.duplicate_of == "x:1"
+
+
+def test_a_cut_that_begins_two_stories_is_ambiguous_and_stays_apart(pipeline: Pipeline) -> None:
+    ingest(pipeline, BASE, "1")
+    ingest(pipeline, BASE.replace("12", "15"), "2", minutes=1)
+    cut = ingest(pipeline, "Des hommes armés ont attaqué un village près de Téra dans la…", "3", minutes=2)
+    assert cut.duplicate_of is None
+
+
+def test_a_cut_too_short_or_in_another_language_is_not_a_copy(pipeline: Pipeline) -> None:
+    ingest(pipeline, BASE, "1")
+    assert ingest(pipeline, "Des hommes armés ont attaqué…", "2", minutes=1).duplicate_of is None
+    assert ingest(pipeline, BASE[:60], "3", minutes=2).duplicate_of is None  # no ellipsis: not a cut
+
+
+def test_copies_differing_only_in_hashtags_are_one_cluster(pipeline: Pipeline) -> None:
+    ingest(pipeline, f"{BASE} #BurkinaFaso #Sahel", "1")
+    assert ingest(pipeline, f"{BASE} #Burkina #Sahel", "2", minutes=1).duplicate_of == "x:1"
+    assert ingest(pipeline, f"{BASE} #Burkina_Faso", "3", minutes=2).duplicate_of == "x:1"
+    assert ingest(pipeline, f"{BASE} #MaliAttack", "4", minutes=3).duplicate_of is None
+
+
+def test_an_arabic_copy_with_tashkeel_is_a_copy(pipeline: Pipeline) -> None:
+    text = "هاجم مسلحون قرية قرب تيلابيري ليلة أمس وقتلوا ما لا يقل عن 12 مدنيا بحسب مصادر محلية."
+    vowelled = "هَاجَمَ مُسَلَّحُونَ قَرْيَةً قُرْبَ تِيلَابِيرِي لَيْلَةَ أَمْسِ وَقَتَلُوا مَا لَا يَقِلُّ عَنْ 12 مَدَنِيًّا بِحَسَبِ مَصَادِرَ مَحَلِّيَّةٍ."
+    first = ingest(pipeline, text, "1")
+    copy = ingest(pipeline, vowelled, "2", minutes=1)
+    assert copy.duplicate_of == "x:1" and copy.content_hash == first.content_hash
 
 
 def test_arabic_other_town_stays_apart_and_copy_joins(pipeline: Pipeline, db: Database) -> None:

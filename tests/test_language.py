@@ -12,7 +12,7 @@ from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.dedupe import DedupeSettings
 from bot.pipeline.langid import UnknownDetectorError
-from bot.pipeline.language import HINT_CONFIDENCE, LanguageSettings, LanguageTagger, language
+from bot.pipeline.language import HINT_CONFIDENCE, SCRIPT_CONFIDENCE, LanguageSettings, LanguageTagger, language
 
 DATA = Path(__file__).parent / "data" / "lang"
 
@@ -129,3 +129,39 @@ def test_configuration_errors_are_clear() -> None:
         DedupeSettings.from_env({"SAHELWATCH_DEDUPE_THRESHOLD": "1.5"})
     with pytest.raises(ValueError, match="does not know language code"):
         LanguageTagger.from_settings(LanguageSettings(languages=("en", "xx")))
+
+
+@pytest.mark.parametrize("lang", ["bm", "ff", "sw", "pt", "es"])
+def test_a_language_outside_the_configured_set_is_und_not_the_nearest(tagger: LanguageTagger, lang: str) -> None:
+    lines = (DATA / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    answers = [tagger.tag(line).lang for line in lines]
+    assert len(lines) >= 20
+    assert answers.count("und") / len(lines) >= 0.95, answers
+
+
+def test_an_other_language_that_only_just_wins_leaves_the_configured_answer(tagger: LanguageTagger) -> None:
+    assert tagger.tag("Kidnapped in Kaduna, freed in Zamfara, back home in Katsina").lang == "en"
+
+
+def test_a_short_post_in_arabic_letters_is_arabic(tagger: LanguageTagger) -> None:
+    lines = (DATA / "ar_short.txt").read_text(encoding="utf-8").splitlines()
+    results = [tagger.tag(line) for line in lines]
+    assert all(r.lang == "ar" for r in results), [(line, r.lang) for line, r in zip(lines, results, strict=True)]
+    assert results[0].detector == "py3langid-0.4.0+script" and results[0].conf == SCRIPT_CONFIDENCE
+
+
+@pytest.mark.parametrize("text", ["حمله در کیدال", "گزارش ویژه", "بم", "Attaque à غاو"])
+def test_persian_letters_mixed_scripts_and_two_letters_stay_und(tagger: LanguageTagger, text: str) -> None:
+    assert tagger.tag(text).lang == "und"
+
+
+def test_arabic_script_rule_needs_arabic_configured() -> None:
+    tagger = LanguageTagger.from_settings(LanguageSettings(languages=("en", "fr")))
+    assert tagger.tag("هجوم في ميناكا").lang == "und"
+
+
+def test_other_languages_setting() -> None:
+    settings = LanguageSettings.from_env({"SAHELWATCH_LANG_OTHERS": "pt, ES"})
+    assert settings.others == ("pt", "es")
+    assert LanguageTagger.from_settings(settings).tag(
+        "Trinta alunos foram raptados de uma escola no estado de Kebbi, confirmou a polícia.").lang == "und"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.watchlist.reload import build
 from tests.watchlist_util import one_topic, spans
 
 
@@ -50,3 +51,15 @@ def test_clitic_span_is_the_whole_original_word_with_tashkeel(tmp_path):
     text = "وَالْهُجُومُ على الجيش"
     [match] = one_topic(tmp_path, "هجوم").classify(text).matches
     assert (match.start, match.end) == (0, len("وَالْهُجُومُ"))
+
+
+def test_article_forms_that_are_other_words_stay_out_without_being_asked(tmp_path):
+    m = one_topic(tmp_path, "دوري")  # Dori (Burkina Faso); الدوري is "the league"
+    assert spans(m, "في دوري وبدوري") == ["دوري", "وبدوري"]
+    assert m.classify("الدوري الإيطالي والدوري").topics == ()
+    assert spans(one_topic(tmp_path, "{term: دوري, arabic_article: true}"), "الدوري") == ["الدوري"]
+
+
+def test_an_exclude_keeps_its_article_forms(tmp_path):
+    (tmp_path / "w.yaml").write_text("topics:\n  k:\n    terms: [اختطف]\n    exclude: [فوز]\n", encoding="utf-8")
+    assert build(tmp_path).matcher.classify("اختطف الفريق الفوز").topics == ()

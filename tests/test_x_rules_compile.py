@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.runtime import default_watchlists
 from bot.sources.x.backoff import Backoff
+from bot.sources.x.inflect import observed_forms
 from bot.sources.x.rules import Limits, compile_rules, pack
 from bot.watchlist.reload import build
+from tests.fakes.x_query import Doc, matches, parse
 from tests.x_helpers import write_watchlist
 
 
@@ -26,10 +28,30 @@ def test_arabic_terms_carry_the_matchers_clitic_forms(tmp_path):
     assert {"هجوم", "والهجوم", "بالهجوم", "للهجوم", "وهجوم"} <= set(value.strip("()").split(" OR "))
 
 
-def test_prefix_terms_are_sent_as_their_stem_and_reported(tmp_path):
+def test_prefix_terms_are_sent_with_their_inflected_forms_and_reported(tmp_path):
     result = compiled(tmp_path, "topics:\n  russia:\n    terms: [russe*]\n")
-    assert result.rules[0].value == "russe"
-    assert result.notes == ("russia: X has no prefix match: russe* is sent as russe",)
+    atoms = result.rules[0].value.strip("()").split(" OR ")
+    assert atoms[0] == "russe" and {"russes", "russé", "russée", "russées"} <= set(atoms)
+    assert result.notes == (
+        "russia: X has no prefix match: russe* is sent as russe and 11 inflected spellings; "
+        "other words starting with 'russe' reach SahelWatch only if X sends them",
+    )
+
+
+def test_prefix_expansion_gives_way_to_the_rule_limit(tmp_path):
+    terms = ", ".join(f"ville{n:02d}*" for n in range(8))
+    result = compiled(tmp_path, f"topics:\n  towns:\n    terms: [{terms}]\n", Limits(max_rules=2, max_length=100))
+    assert result.left_out == () and result.rules[0].value.startswith("(ville00 OR ville01")
+    assert "towns: X has no prefix match: ville00* is sent as ville00 only (inflected forms left out to stay " \
+           "within the rule limit)" in result.notes
+
+
+def test_stored_posts_add_the_spellings_they_show(tmp_path):
+    wl = build(write_watchlist(tmp_path, "topics:\n  a:\n    terms: [embuscade*]\n")).watchlist
+    seen = observed_forms(wl, ["Deux EMBUSCADES meurtrières", "contre-embuscade", "rien"])
+    assert seen == {"embuscade*": ["EMBUSCADES", "embuscade"]}
+    value = compile_rules(wl, observed=seen).rules[0].value
+    assert value.startswith("(embuscade OR EMBUSCADES OR")
 
 
 def test_require_and_exclude_are_applied_only_when_x_cannot_narrow_them(tmp_path):
@@ -72,7 +94,31 @@ def test_the_shipped_watchlists_fit_the_default_plan_and_a_search_query(tmp_path
     rules, queries = compile_rules(watchlist), compile_rules(watchlist, Limits(max_length=512))
     assert rules.left_out == () and queries.left_out == ()
     assert max(len(r.value) for r in rules.rules) <= 1024 and max(len(r.value) for r in queries.rules) <= 512
-    assert len(rules.rules) < 100
+    assert len(rules.rules) < 150  # of 1,000 allowed, with every prefix term expanded
+    assert not any("only (inflected forms left out" in note for note in rules.notes)
+
+
+def passes_stream(rules, text, topic=""):
+    mine = [r for r in rules.rules if r.tag.startswith(f"sahelwatch:{topic}")]
+    return any(matches(parse(r.value), Doc((text,)), accents=True) for r in mine)
+
+
+def test_the_shipped_rules_let_inflected_forms_through_the_accent_sensitive_stream():
+    rules = compile_rules(build(default_watchlists()).watchlist)
+    for topic, text in [("attack", "Trois attaques dans le Liptako"), ("attack", "Le camp a été attaqué"),
+                        ("attack", "positions attaquées"), ("kidnapping", "Two soldiers kidnapped"),
+                        ("kidnapping", "des otages libérés"), ("kidnapping", "إن المسلحين اختطفوا 12 شخصا"),
+                        ("kidnapping", "الإفراج عن المختطفين")]:
+        assert passes_stream(rules, text, topic), text
+    assert not passes_stream(rules, "الدوري الإيطالي يتوقف")  # دوري (Dori) never as الدوري ("the league")
+
+
+def test_known_article_words_get_no_article_forms_unless_asked(tmp_path):
+    terms = "[غاو, دوري, هجوم, {term: كوتا, arabic_article: true}]"
+    result = compiled(tmp_path, f"topics:\n  t:\n    terms: {terms}\n")
+    atoms = set(result.rules[0].value.strip("()").split(" OR "))
+    assert {"الغاو", "دوري", "ودوري", "الهجوم", "للهجوم", "الكوتا"} <= atoms
+    assert not {"الدوري", "والدوري", "للدوري"} & atoms
 
 
 def test_pack_puts_atoms_in_order_and_groups_only_when_needed():

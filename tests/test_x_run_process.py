@@ -92,3 +92,23 @@ def test_x_rules_dry_run_lists_what_does_not_fit(tmp_path):
                            capture_output=True, text=True, timeout=60, check=False)
     assert tight.returncode == 1
     assert '  mali_attacks: Africa Corps (longer than 13 characters on its own)' in tight.stdout
+
+
+def test_x_rules_dry_run_maps_each_term_to_what_x_is_asked_for(tmp_path):
+    write_watchlist(tmp_path / "w", "topics:\n  attack:\n    terms: [attaque*, Ménaka, دوري]\n")
+    db = tmp_path / "seen.db"
+    replay = tmp_path / "posts.jsonl"
+    replay.write_text('{"id": "1", "text": "Les attaquants du club et une attaqueuse"}\n', encoding="utf-8")
+    assert run_cli("replay", str(replay), "--db", str(db), "--no-console", cwd=tmp_path).returncode == 0
+    result = run_cli("x", "rules", "--dry-run", "--watchlists", "w", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = lines.index("terms -> X rules:")
+    assert lines[start + 1].startswith("  attack: attaque* [w/x.yaml:3:13] -> attaque OR attaqueuse OR ")
+    assert " OR attaqués OR " in lines[start + 1] and lines[start + 1].endswith("  (attack:1)")
+    assert lines[start + 2] == "      matcher only, if X sends the post: other words starting with 'attaque'"
+    assert lines[start + 3] == "  attack: Ménaka [w/x.yaml:3:23] -> Ménaka OR menaka  (attack:1)"
+    assert lines[start + 4] == ("      matcher only, if X sends the post: spellings with other accents or punctuation "
+                                "than 'Ménaka' and 'menaka'")
+    assert lines[start + 5].startswith("  attack: دوري [w/x.yaml:3:31] -> دوري OR ودوري OR")
+    assert "الدوري" not in result.stdout

@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.alerts.bot import make_bot
 from bot.alerts.channels import load_routing
 from bot.alerts.delivery import Delivery
+from bot.alerts.limits import AlertLimits
 from bot.alerts.outbox import enqueue_hook
 from bot.alerts.pacing import Pacer
 from bot.alerts.routing import Routing
@@ -107,7 +108,9 @@ def telegram_delivery(runtime: Runtime) -> None:
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
     settings = runtime.settings
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
-    delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace))
+    limits = AlertLimits(url_chars=settings.alert_max_url_chars)
+    delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace),
+                        limits=limits)
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
     if watchlist is not None:

@@ -19,6 +19,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.alerts import digest, outbox
+from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.pacing import Pacer, sleep_unless
 from bot.alerts.routing import Routing, chat_ref
 from bot.alerts.send import ChannelSender
@@ -33,8 +34,10 @@ class Delivery:
     name = "telegram"
 
     def __init__(self, store: Store, bot: Bot, routing: Callable[[], Routing], *, pacer: Pacer | None = None,
-                 now: Callable[[], datetime] = utcnow, pause_seconds: float = 600.0, tick: float = 1.0) -> None:
+                 now: Callable[[], datetime] = utcnow, pause_seconds: float = 600.0, tick: float = 1.0,
+                 limits: AlertLimits = DEFAULT_LIMITS) -> None:
         self.store, self.bot, self.routing, self.now = store, bot, routing, now
+        self.limits = limits
         self.pacer = pacer or Pacer()
         self.pause_seconds, self.tick = pause_seconds, tick
         self.senders: dict[str, ChannelSender] = {}
@@ -93,7 +96,7 @@ class Delivery:
             rule = routing.rule(chat_id)
             where = f" ({rule.where})" if rule and rule.where else ""
             self.senders[chat_id] = ChannelSender(chat_id, self.store, self.bot, self.pacer, self.report,
-                                                  self.pacer.sleep, where=where)
+                                                  self.pacer.sleep, where=where, limits=self.limits)
         return self.senders[chat_id]
 
     async def _run_sender(self, sender: ChannelSender, until_idle: bool = False) -> None:

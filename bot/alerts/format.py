@@ -3,6 +3,11 @@
 Everything is built as :class:`~bot.alerts.rich.Rich` so limits are measured on the plain
 text Telegram counts. Matched terms are bold, found by each Match's ``start``/``end`` on the
 ORIGINAL post text; a long post is cut at a word boundary with "…" (the link stays).
+
+Every piece is bounded (:class:`~bot.alerts.limits.AlertLimits`): topics, byline, at most
+``media_links`` media links then a count ("+290 more photos"), no link to a URL over
+``url_chars``, at most ``bold_spans`` bold terms; :func:`~bot.alerts.rich.fit` guards the whole.
+:func:`minimal_alert` is the last resort when Telegram refuses everything richer.
 """
 
 from __future__ import annotations
@@ -12,17 +17,20 @@ from datetime import datetime
 
 from telegram.constants import MessageLimit
 
-from bot.alerts.rich import ELLIPSIS, Rich, bold, cut_point, italic, join, link, text
+from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.rich import ELLIPSIS, Rich, bold, cut_point, fit, fits, italic, join, link, linkable, text
 from bot.models import Match, Media, Post
 
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
 MARKERS = {"urgent": "🔴 URGENT", "routine": "🔵"}
 SNIPPET = 200
+TOPICS_SHOWN = 120  # characters of the topic list in a header
 
 
-def merged_spans(matches: Iterable[Match], end: int) -> list[tuple[int, int]]:
-    """Match spans clipped to ``[0, end)``, overlapping or touching ones merged, in order."""
+def merged_spans(matches: Iterable[Match], end: int,
+                 most: int = DEFAULT_LIMITS.bold_spans) -> list[tuple[int, int]]:
+    """The first ``most`` match spans clipped to ``[0, end)``, overlapping or touching ones merged."""
     spans = sorted((max(0, m.start), min(end, m.end)) for m in matches if m.start < min(end, m.end))
     merged: list[tuple[int, int]] = []
     for start, stop in spans:
@@ -30,14 +38,15 @@ def merged_spans(matches: Iterable[Match], end: int) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
         else:
             merged.append((start, stop))
-    return merged
+    return merged[:most]
 
 
-def highlighted(value: str, matches: Iterable[Match], end: int | None = None) -> Rich:
-    """``value[:end]`` escaped, with every matched span in bold."""
+def highlighted(value: str, matches: Iterable[Match], end: int | None = None,
+                most: int = DEFAULT_LIMITS.bold_spans) -> Rich:
+    """``value[:end]`` escaped, with the first ``most`` matched spans in bold."""
     end = len(value) if end is None else end
     out, pos = Rich(), 0
-    for start, stop in merged_spans(matches, end):
+    for start, stop in merged_spans(matches, end, most):
         out = out + text(value[pos:start]) + bold(value[start:stop])
         pos = stop
     return out + text(value[pos:end])
@@ -45,7 +54,10 @@ def highlighted(value: str, matches: Iterable[Match], end: int | None = None) ->
 
 def header(post: Post) -> Rich:
     marker = MARKERS.get(post.severity or "routine", MARKERS["routine"])
-    return bold(marker) + text(" · " + ", ".join(post.topics) if post.topics else "")
+    topics = ", ".join(post.topics)
+    if len(topics) > TOPICS_SHOWN:
+        topics = topics[:cut_point(topics, TOPICS_SHOWN)] + ELLIPSIS
+    return bold(marker) + text(" · " + topics if topics else "")
 
 
 def byline(post: Post) -> Rich:
@@ -57,30 +69,51 @@ def byline(post: Post) -> Rich:
     return text("— " + " · ".join(p for p in parts if p))
 
 
-def footer(post: Post, similar: int) -> Rich:
-    out = link("Open post", post.url) if post.url else Rich()
+def footer(post: Post, similar: int, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+    out = link("Open post", post.url, limits.url_chars) if post.url else Rich()
     if similar > 0:
         out = join([out, text(f"+{similar} similar")], " · ")
     return join([byline(post), out])
 
 
-def media_links(media: Sequence[Media], first_number: int = 1) -> Rich:
-    """``Media: 1 · 2 · 3`` as links, for media Telegram would not take or beyond an album's 10."""
+def media_count(media: Sequence[Media]) -> Rich:
+    """``+290 more photos`` (``+N more media`` when kinds are mixed); empty for none."""
+    kinds = {m.kind for m in media}
     if not media:
         return Rich()
-    links = [link(str(n), m.url) for n, m in enumerate(media, start=first_number)]
-    return text("Media: ") + join(links, " · ")
+    noun = f"{next(iter(kinds))}s" if len(kinds) == 1 else "media"
+    return text(f"+{len(media)} more {noun}")
 
 
-def render_alert(post: Post, similar: int = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None) -> Rich:
+def media_links(media: Sequence[Media], first_number: int = 1, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+    """``Media: 1 · 2 · 3 · +N more photos``: links for the first ``media_links`` media (URLs
+    over the cap shown as a bare number), a count for the rest."""
+    if not media:
+        return Rich()
+    shown = media[:limits.media_links]
+    links = [link(str(n), m.url, limits.url_chars) for n, m in enumerate(shown, start=first_number)]
+    return text("Media: ") + join([*links, media_count(media[len(shown):])], " · ")
+
+
+def render_alert(post: Post, similar: int = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None,
+                 limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
     """The alert for ``post`` within ``limit`` code points (``extra``: e.g. media links)."""
-    top, bottom = header(post), join([footer(post, similar), extra or Rich()])
+    top, bottom = header(post), join([footer(post, similar, limits), extra or Rich()])
     budget = max(0, limit - len(top) - len(bottom) - 2)
     end = cut_point(post.text, budget)
-    body = highlighted(post.text, post.matches, end)
+    body = highlighted(post.text, post.matches, end, limits.bold_spans)
     if end < len(post.text):
         body = body + text(ELLIPSIS)
-    return join([top, body, bottom])
+    return fit(join([top, body, bottom]), limit, limits.raw_bytes)
+
+
+def minimal_alert(post: Post, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+    """The last resort, as plain text: severity and topics, where it comes from, the link."""
+    who = f"@{post.author_handle[:32]}" if post.author_handle else post.author_name[:64]
+    source = text(f"{post.platform} post" + (f" by {who}" if who else ""))
+    url = text(post.url if linkable(post.url, limits.url_chars) else "(link omitted: not http or too long)"
+               if post.url else "")
+    return fit(join([header(post), source, url]), limits.text, limits.raw_bytes)
 
 
 def story_line(post: Post, similar: int) -> Rich:
@@ -89,7 +122,7 @@ def story_line(post: Post, similar: int) -> Rich:
     snippet = highlighted(post.text.replace("\n", " "), post.matches, end)
     if end < len(post.text):
         snippet = snippet + text(ELLIPSIS)
-    who = f"@{post.author_handle}" if post.author_handle else post.author_name or "?"
+    who = f"@{post.author_handle[:32]}" if post.author_handle else post.author_name[:64] or "?"
     line = text(f"• {post.created_at:%H:%M} {who}: ") + snippet
     tail = [link("link", post.url) if post.url else Rich(), text(f"+{similar} similar") if similar else Rich()]
     return join([line, *tail], " · ")
@@ -104,13 +137,17 @@ def counts_line(label: str, counts: dict[str, int]) -> Rich:
     return text(f"{label}: " + " · ".join(f"{k} {v}" for k, v in ordered))
 
 
-def pack(lines: Sequence[Rich], continued: Rich, limit: int = TEXT_LIMIT) -> list[Rich]:
-    """Lines packed into messages of at most ``limit`` code points; HTML is never cut."""
+def pack(lines: Sequence[Rich], continued: Rich, limit: int = TEXT_LIMIT,
+         raw_bytes: int = DEFAULT_LIMITS.raw_bytes) -> list[Rich]:
+    """Lines packed into messages within ``limit`` code points and ``raw_bytes``; HTML is never
+    cut (a line too long even alone is :func:`~bot.alerts.rich.fit` first)."""
     messages: list[Rich] = []
     current = Rich()
+    room = limit - len(continued) - 1
     for line in lines:
+        line = fit(line, room, raw_bytes - len(continued.html.encode()) - 1)
         candidate = join([current, line])
-        if current.plain and len(candidate) > limit:
+        if current.plain and not fits(candidate, limit, raw_bytes):
             messages.append(current)
             candidate = join([continued, line])
         current = candidate

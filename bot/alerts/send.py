@@ -5,8 +5,10 @@ Concurrency 1 per channel, so a channel reads its alerts in order. Telegram's an
 - 429 → wait ``retry_after`` and send the same row again (never dropped);
 - 5xx, network errors, timeouts → retry with backoff (a timeout may have delivered: at-least-once);
 - 403, chat not found, not admin → put the row back, pause this channel, tell the admin chat;
-- "can't parse entities" → the same text without parse_mode; a media URL refused → text with links;
-- any other 400 → the row is marked failed and the admin chat is told.
+- a 400 about the content (media URL refused, caption or text too long, "can't parse entities")
+  → one step down the ladder of :func:`~bot.alerts.outgoing.rungs`: text with the media as links,
+  plain text, a minimal alert; when even that is refused, or on any other 400, the row is
+  marked failed with the reason (``sahelwatch stats`` lists it) and the admin chat is told.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
 
 from bot.alerts import outbox
-from bot.alerts.outgoing import Outgoing, alert, classify, send
+from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.outgoing import Outgoing, alert, classify, next_rung, rungs, send
 from bot.alerts.pacing import Pacer, Sleep, sleep_unless
 from bot.alerts.rich import Rich
 from bot.models import Post
@@ -32,7 +35,7 @@ log = logging.getLogger(__name__)
 Report = Callable[[str], Awaitable[None]]
 
 
-def render(store: Store, row: outbox.OutboxRow) -> Outgoing | None:
+def render(store: Store, row: outbox.OutboxRow, limits: AlertLimits = DEFAULT_LIMITS) -> Outgoing | None:
     """The message for ``row``; None when there is nothing to send (e.g. original not yet sent)."""
     if row.kind == "digest":
         return Outgoing(row.channel, Rich(str(row.payload["plain"]), str(row.payload["html"])))
@@ -40,7 +43,7 @@ def render(store: Store, row: outbox.OutboxRow) -> Outgoing | None:
     post = _alerted_post(store, original)
     if post is None:
         return None
-    out = alert(row.channel, post, outbox.similar_count(store, post.key))
+    out = alert(row.channel, post, outbox.similar_count(store, post.key), limits)
     if row.kind == "alert":
         return out
     message_id = outbox.sent_message_id(store, original)
@@ -58,8 +61,9 @@ def _alerted_post(store: Store, alert_key: str) -> Post | None:
 
 class ChannelSender:
     def __init__(self, chat_id: str, store: Store, bot: Bot, pacer: Pacer, report: Report, sleep: Sleep,
-                 *, max_backoff: float = 30.0, where: str = "") -> None:
+                 *, max_backoff: float = 30.0, where: str = "", limits: AlertLimits = DEFAULT_LIMITS) -> None:
         self.chat_id = chat_id
+        self.limits = limits
         self.store, self.bot, self.pacer, self.report, self.sleep = store, bot, pacer, report, sleep
         self.max_backoff = max_backoff
         self.where = where
@@ -83,40 +87,47 @@ class ChannelSender:
 
     async def deliver(self, row: outbox.OutboxRow, stop: asyncio.Event) -> bool:
         """Send one claimed row to completion; False when the channel had to pause."""
-        out = render(self.store, row)
+        try:
+            out = render(self.store, row, self.limits)
+        except Exception as exc:  # a post we cannot even format must not stop its channel
+            log.exception("alert could not be formatted channel=%s key=%s", self.chat_id, row.alert_key)
+            return await self._fail(row, f"could not be formatted: {type(exc).__name__}: {exc}")
         if out is None:
             outbox.mark_sent(self.store, row.id, [])
             return True
-        plain = fallback = False
-        backoff = 0.5
+        ladder = rungs(out)
+        rung, tried, backoff = ladder[0], [], 0.5
         while True:
-            if not await self.pacer.acquire(self.chat_id, 1 if fallback else out.count, stop):
+            if not await self.pacer.acquire(self.chat_id, out.count if rung.content == "media" else 1, stop):
                 outbox.release(self.store, row.id, "stopped before sending")
                 return True
             try:
-                ids = await send(self.bot, out, plain=plain, fallback=fallback)
+                ids = await send(self.bot, out, rung)
             except TelegramError as exc:
                 action = classify(exc)
-                if action == "fallback" and out.fallback and not fallback:
-                    fallback = True
-                elif action == "plain" and not plain:
-                    plain = True
-                elif action in ("retry_after", "retry"):
+                if action in ("retry_after", "retry"):
                     wait = _retry_after(exc) if action == "retry_after" else backoff
                     backoff = min(backoff * 2, self.max_backoff)
                     log.warning("telegram send retry channel=%s wait=%.1f error=%s", self.chat_id, wait, exc)
                     self.pacer.hold(self.chat_id, wait)
-                elif action == "done":
+                    continue
+                if action == "done":
                     outbox.mark_sent(self.store, row.id, [])
                     return True
-                else:
-                    return await self._give_up(row, exc, pause=action == "pause")
+                tried.append(f"{rung}: {exc}")
+                lower = next_rung(ladder, rung, action)
+                if lower is None:
+                    return await self._give_up(row, exc, pause=action == "pause", tried=tried)
+                log.warning("telegram refused alert, trying %s channel=%s key=%s error=%s", lower,
+                            self.chat_id, row.alert_key, exc)
+                rung = lower
                 continue
             outbox.mark_sent(self.store, row.id, ids)  # at once: no await between send and record
             self.sent += 1
             return True
 
-    async def _give_up(self, row: outbox.OutboxRow, exc: TelegramError, *, pause: bool) -> bool:
+    async def _give_up(self, row: outbox.OutboxRow, exc: TelegramError, *, pause: bool,
+                       tried: list[str]) -> bool:
         reason = f"{type(exc).__name__}: {exc}"
         if pause:
             outbox.release(self.store, row.id, reason)
@@ -125,6 +136,10 @@ class ChannelSender:
             await self.report(f"Channel {self.chat_id} paused{self.where}: {reason}. "
                               "Its alerts are kept and go out once the bot can post there again.")
             return False
+        steps = f" (tried {len(tried)} ways: {'; '.join(tried)})" if len(tried) > 1 else ""
+        return await self._fail(row, reason + steps)
+
+    async def _fail(self, row: outbox.OutboxRow, reason: str) -> bool:
         outbox.mark_failed(self.store, row.id, reason)
         log.error("telegram alert failed channel=%s key=%s reason=%s", self.chat_id, row.alert_key, reason)
         await self.report(f"Alert {row.alert_key} could not be delivered to {self.chat_id}: {reason}")

@@ -12,7 +12,11 @@ in SQLite (:mod:`bot.pipeline.dedupe_index`), so it survives restarts. In order:
    head. An unseen original falls through to the text checks below (the RT prefix is
    stripped), so when the original arrives later it joins the repost's cluster.
 3. **Same normalised text** (SHA-1 of :func:`~bot.pipeline.fingerprint.fingerprint`).
-4. **Near duplicate**: MinHash-64 LSH candidates, verified by :func:`bot.pipeline.similar.verify`;
+4. **Cut copy**: a text cut short with "…" whose words (the last, maybe partial, one
+   dropped; at least :data:`~bot.pipeline.dedupe_index.PREFIX_WORDS`) begin an indexed post
+   in the same language is that post's copy, however deep the cut. Prefixes of posts from two
+   clusters (a template cut before the place name) are ambiguous: no match from this check.
+5. **Near duplicate**: MinHash-64 LSH candidates, verified by :func:`bot.pipeline.similar.verify`;
    the most similar (then the oldest) wins.
 
 Only posts created within ``window`` of each other are compared. Configuration
@@ -35,9 +39,9 @@ from bot.config import Settings
 from bot.models import Post
 from bot.pipeline import dedupe_index as index
 from bot.pipeline.base import Context
-from bot.pipeline.fingerprint import Fingerprint, fingerprint
+from bot.pipeline.fingerprint import Fingerprint, cut_words, fingerprint
 from bot.pipeline.minhash import Signature, band_keys, signature
-from bot.pipeline.similar import Features, keys_replaced, verify
+from bot.pipeline.similar import Features, keys_replaced, same_language, verify
 from bot.text import clean
 
 EXTRAS_DB = "dedupe_db"
@@ -76,11 +80,22 @@ def find_duplicate(
         head = index.original_head(db, f"{post.platform}:{post.refs.repost_of}")
         if head is not None:
             return head, None
-    if same_text is not None or len(fp.norm) < settings.min_chars:
+    if same_text is not None:
         return same_text, None
+    cut = cut_words(post.norm_text or clean(post.text))
+    head = cut_copy_of(db, post, cut, (since, until)) if cut else None
+    if head is not None or len(fp.norm) < settings.min_chars:
+        return head, None
     sig = signature(fp.norm)
     new = Features(post.lang, sig, fp.norm, " ".join(fp.keys))
     return near_duplicate(db, new, settings, (since, until)), sig
+
+
+def cut_copy_of(db: Database, post: Post, cut: str, span: tuple[int, int]) -> str | None:
+    """The one cluster head whose posts begin with ``cut`` (see step 4), else ``None``."""
+    found = index.prefixed(db, cut, post.key, *span)
+    heads = {head for head, lang in found if same_language(post.lang, lang)}
+    return heads.pop() if len(heads) == 1 else None
 
 
 def near_duplicate(

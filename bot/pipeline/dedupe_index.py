@@ -5,6 +5,9 @@ Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
 - ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
   ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
   (64 × uint32 blob) and the normalised words and key words used to verify candidates.
+- ``prefix`` (added by migration ``0080_dedupe_prefix``): a hash of the first
+  :data:`PREFIX_WORDS` normalised words, so a copy cut short with "…" finds the post it is a
+  prefix of (:func:`prefixed`).
 - ``dedupe_bands``: ``(band, hash, created_at, post_id)`` LSH band keys, ``WITHOUT ROWID``
   so the primary key is the only B-tree, and each bucket reads newest first.
 
@@ -16,6 +19,7 @@ calls :func:`prune` to drop what is older than the window. Cluster facts for ale
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +29,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from bot.models import Post
-from bot.pipeline.fingerprint import fingerprint
+from bot.pipeline.fingerprint import fingerprint, is_cut
 from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
 from bot.pipeline.similar import Features
 from bot.text import clean
@@ -44,6 +48,17 @@ SCHEMA = (
         band INTEGER NOT NULL, hash INTEGER NOT NULL, created_at INTEGER NOT NULL, post_id INTEGER NOT NULL,
         PRIMARY KEY (band, hash, created_at DESC, post_id)) WITHOUT ROWID""",
 )
+
+
+PREFIX_WORDS = 8
+
+
+def prefix_key(words: str) -> int | None:
+    """Signed 64-bit hash of the first :data:`PREFIX_WORDS` words; ``None`` when fewer."""
+    first = words.split()[:PREFIX_WORDS]
+    if len(first) < PREFIX_WORDS:
+        return None
+    return int.from_bytes(hashlib.sha1(" ".join(first).encode()).digest()[:8], "big", signed=True)
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,20 @@ def candidates(
     return [_indexed(row) for row in rows]
 
 
+def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> list[tuple[str, str | None]]:
+    """``(cluster head, lang)`` of indexed posts created inside ``[since, until]`` whose words
+    start with the words ``cut`` (at least :data:`PREFIX_WORDS` of them)."""
+    key = prefix_key(cut)
+    if key is None:
+        return []
+    rows = db.conn.execute(
+        "SELECT first_key, lang, words FROM dedupe_posts WHERE prefix = ? AND created_at BETWEEN ? AND ?"
+        " AND post_key != ? ORDER BY created_at, post_id LIMIT 200",
+        [key, since, until, post_key],
+    ).fetchall()
+    return [(first, lang) for first, lang, words in rows if words == cut or words.startswith(cut + " ")]
+
+
 def features_of(db: Database, keys: set[str]) -> dict[str, Features]:
     """Stored features of the given posts (cluster heads), by key; missing ones are skipped."""
     if not keys:
@@ -147,20 +176,15 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     created = epoch(post.created_at)
     cursor = db.conn.execute(
         "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang,"
-        " created_at, signature, words, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, signature, words, keys, prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
-         created, _blob(post), words, keys],
+         created, _blob(post), words, keys, prefix_key(words)],
     )
     if cursor.rowcount and post.signature and not is_cut(post.text):
         db.conn.executemany(
             "INSERT OR IGNORE INTO dedupe_bands (band, hash, created_at, post_id) VALUES (?, ?, ?, ?)",
             [(band, value, created, post_row_id) for band, value in enumerate(_bands(post))],
         )
-
-
-def is_cut(text: str) -> bool:
-    """True for a text that ends with an ellipsis (X truncates long reposts this way)."""
-    return text.rstrip().endswith(("…", "..."))
 
 
 def _blob(post: Post) -> bytes | None:

@@ -3,9 +3,16 @@
 Normalisation (so reposts, appended links/emoji, case, accents and punctuation do not
 count as differences): drop an ``RT @x:`` prefix, URLs and @mentions; split on anything
 that is not a letter or digit (this drops emoji, punctuation, spacing and the ``#`` of
-hashtags); per word, strip accents and Arabic marks (NFKD), casefold, fold Arabic letter
-variants and Hausa hooked letters, and turn Arabic-Indic digits into ASCII. The words
+hashtags); a CamelCase hashtag becomes its words first (``#BurkinaFaso`` → ``burkina faso``,
+so it differs from ``#Burkina`` by an *added* word, not a replaced one); combining marks
+(Arabic tashkeel, stray accents) are removed before splitting, so a vowelled Arabic copy
+gives the same words; per word, strip accents and Arabic marks (NFKD), casefold, fold Arabic
+letter variants and Hausa hooked letters, and turn Arabic-Indic digits into ASCII. The words
 joined by single spaces are ``norm``; its SHA-1 is ``content_hash``.
+
+A text cut short with an ellipsis (``…`` or ``...``, X's truncated reposts, headline teasers)
+also has a ``cut`` form: its words without the last, possibly partial, one. See
+:func:`cut_words` and the prefix check in :mod:`bot.pipeline.dedupe`.
 
 Key words are those a near-duplicate may not *replace*, because they carry the facts:
 numbers, capitalised words (names) in cased scripts, and every word in Arabic script
@@ -24,6 +31,11 @@ _RT_PREFIX = re.compile(r"^(?:\s*RT\s+@\w+:?\s*)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
 _SPLIT = re.compile(r"[\W_]+")
+# Combining marks that NFKC leaves apart: Latin combining accents, Arabic tashkeel, Quranic marks.
+_MARKS = re.compile("[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])|(?<=[a-z])(?=[A-Z])")
+_CUT_END = re.compile(r"\s*(?:…|\.\.\.+)\s*$")
 _FOLDS = str.maketrans(
     {"ى": "ي", "ی": "ي", "ک": "ك", "ۀ": "ه", "ɓ": "b", "ɗ": "d", "ƙ": "k", "ƴ": "y", "ʼ": "", "ß": "ss"}
     | {chr(0x0660 + d): str(d) for d in range(10)}
@@ -64,8 +76,36 @@ def is_key(raw: str) -> bool:
 
 
 def strip_noise(text: str) -> str:
-    """Remove the RT prefix, URLs and mentions, keeping the rest as written."""
-    return _MENTION.sub(" ", _URL.sub(" ", _RT_PREFIX.sub("", text)))
+    """Remove the RT prefix, URLs, mentions and combining marks; split CamelCase hashtags."""
+    bare = _MENTION.sub(" ", _URL.sub(" ", _RT_PREFIX.sub("", text)))
+    return _HASHTAG.sub(_hashtag_words, _MARKS.sub("", bare))
+
+
+def _hashtag_words(found: re.Match[str]) -> str:
+    return _CAMEL.sub(" ", found[1])
+
+
+def is_cut(text: str) -> bool:
+    """True for a text that ends with an ellipsis, links and mentions aside (X truncates long
+    reposts this way: ``RT @afp: Des hommes armés ont…``)."""
+    return _CUT_END.search(strip_noise(text)) is not None
+
+
+def cut_words(text: str) -> str | None:
+    """The normalised words a cut text surely has: all but the last (it may be cut mid-word).
+
+    ``None`` when ``text`` is not cut, or when no key word (a name, a number, any Arabic word)
+    is left after its first word: "Des hommes armés ont attaqué un village près de…" fits
+    every story made from that template, whatever the window holds.
+    """
+    bare = strip_noise(text)
+    found = _CUT_END.search(bare)
+    if found is None:
+        return None
+    raw = [word for word in _SPLIT.split(bare[: found.start()]) if word][:-1]
+    if not any(is_key(word) for word in raw[1:]):
+        return None
+    return " ".join(_word(word)[0] for word in raw)
 
 
 @lru_cache(maxsize=256)

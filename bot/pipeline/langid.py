@@ -1,9 +1,11 @@
 """Language detectors behind one small interface, chosen by name from configuration.
 
-Both detectors are restricted to the configured languages and answer ``(code, confidence)``
-with ``"und"`` when they have no evidence. They see text already stripped of URLs, mentions,
-numbers and emoji (see :mod:`bot.pipeline.language`); they do not apply length or
-confidence rules themselves.
+Both detectors are restricted to the configured languages plus the *other* languages read in
+the region (``SAHELWATCH_LANG_OTHERS``: Portuguese, Spanish, Swahili, Nigerian Fulfulde, …) and
+answer ``(code, confidence)``, with ``"und"`` when they have no evidence or when one of the
+other languages clearly wins (:func:`settle`: a Swahili post is not forced into Hausa).
+They see text already stripped of URLs, mentions, numbers and emoji (see
+:mod:`bot.pipeline.language`); they do not apply length or confidence rules themselves.
 
 - ``py3langid`` (default): py3langid 0.4.0 with normalised probabilities. It knows Hausa;
   Moroccan and Egyptian Arabic (``ary``, ``arz``) count as ``ar`` when ``ar`` is configured.
@@ -23,6 +25,21 @@ if TYPE_CHECKING:
 
 UND = "und"
 ALIASES = {"ar": ("ary", "arz")}  # dialect labels folded into the configured code
+OTHER_CONFIDENCE = 0.5  # an unconfigured language must win this clearly to make the post und
+
+
+def settle(scores: dict[str, float], others: Sequence[str]) -> tuple[str, float]:
+    """The answer from normalised ``scores``: ``und`` when one of the ``others`` wins with at
+    least :data:`OTHER_CONFIDENCE`; else the best configured language, its score renormalised
+    over the configured ones (what a detector restricted to them would say)."""
+    lang, conf = max(scores.items(), key=lambda item: item[1])
+    if lang in others and conf >= OTHER_CONFIDENCE:
+        return UND, conf
+    own = {k: v for k, v in scores.items() if k not in others}
+    if not own or sum(own.values()) <= 0:
+        return UND, 0.0
+    lang, conf = max(own.items(), key=lambda item: item[1])
+    return lang, conf / sum(own.values())
 
 
 class LanguageDetector(Protocol):
@@ -46,10 +63,11 @@ class Py3LangidDetector:
     :mod:`bot.pipeline.langid_model`), with the same answers.
     """
 
-    def __init__(self, languages: Sequence[str]) -> None:
+    def __init__(self, languages: Sequence[str], others: Sequence[str] = ()) -> None:
         self.languages = tuple(languages)
+        self.others = tuple(o for o in others if o not in self.languages)
         self.name = f"py3langid-{version('py3langid')}"
-        self._identifier, self._fold = _restricted_identifier(self.languages)
+        self._identifier, self._fold = _restricted_identifier(self.languages + self.others)
 
     def detect(self, text: str) -> tuple[str, float]:
         if not text.strip():
@@ -58,8 +76,7 @@ class Py3LangidDetector:
         for label, score in self._identifier.rank(text):
             lang = self._fold.get(label, label)
             scores[lang] = scores.get(lang, 0.0) + score
-        lang, conf = max(scores.items(), key=lambda item: item[1])
-        return lang, float(conf)
+        return settle(scores, self.others)
 
 
 def _restricted_identifier(languages: tuple[str, ...]) -> tuple[LanguageIdentifier, dict[str, str]]:
@@ -85,7 +102,7 @@ def _restricted_identifier(languages: tuple[str, ...]) -> tuple[LanguageIdentifi
 class LangdetectDetector:
     """langdetect 1.0.9, seeded, with a prior that forbids languages outside ``languages``."""
 
-    def __init__(self, languages: Sequence[str]) -> None:
+    def __init__(self, languages: Sequence[str], others: Sequence[str] = ()) -> None:
         from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
         self.languages = tuple(languages)
@@ -97,6 +114,8 @@ class LangdetectDetector:
         self._prior = {lang: 1.0 for lang in self.languages if lang in supported}
         if not self._prior:
             raise ValueError("langdetect supports none of the configured languages")
+        self.others = tuple(o for o in others if o in supported and o not in self._prior)
+        self._prior.update(dict.fromkeys(self.others, 1.0))
 
     def detect(self, text: str) -> tuple[str, float]:
         from langdetect.lang_detect_exception import LangDetectException
@@ -110,20 +129,23 @@ class LangdetectDetector:
             return UND, 0.0
         if not ranked:
             return UND, 0.0
-        return ranked[0].lang, float(ranked[0].prob)
+        return settle({r.lang: float(r.prob) for r in ranked}, self.others)
 
 
-DETECTORS: dict[str, Callable[[Sequence[str]], LanguageDetector]] = {
+DETECTORS: dict[str, Callable[[Sequence[str], Sequence[str]], LanguageDetector]] = {
     "py3langid": Py3LangidDetector,
     "langdetect": LangdetectDetector,
 }
 
 
-def make_detector(name: str, languages: Sequence[str]) -> LanguageDetector:
-    """Build the detector called ``name``; raise :class:`UnknownDetectorError` for other names."""
+def make_detector(name: str, languages: Sequence[str], others: Sequence[str] = ()) -> LanguageDetector:
+    """Build the detector called ``name``; raise :class:`UnknownDetectorError` for other names.
+
+    ``others``: languages that make the answer ``und`` (py3langid refuses codes it does not
+    know; langdetect ignores them)."""
     try:
         factory = DETECTORS[name]
     except KeyError:
         choices = ", ".join(sorted(DETECTORS))
         raise UnknownDetectorError(f"unknown language detector {name!r}; choose one of: {choices}") from None
-    return factory(languages)
+    return factory(languages, others)

@@ -4,17 +4,25 @@ The rule (precision first; ``und`` is an answer, not a failure):
 
 1. Detect on the cleaned text with URLs, @mentions, the ``RT`` prefix, the ``#`` of
    hashtags, emoji, numbers and other symbols removed.
-2. If at least ``min_letters`` letters remain and the detector's confidence is at least
-   ``min_confidence``, its answer wins, whatever the platform's hint says.
-3. Otherwise (too short or too uncertain) the platform's hint is used only if it is one of
+2. Letters settle some posts first (:mod:`bot.pipeline.script`): several words written with
+   letters no configured language uses (Bambara/Fulfulde ɛ ɔ ɲ ŋ) → ``und``; a post written
+   only in Arabic letters → ``ar``, however short (``lang_conf`` :data:`SCRIPT_CONFIDENCE`,
+   ``lang_detector`` ``"<detector>+script"``), unless it is long enough for the detector,
+   which also knows Persian and Urdu.
+3. If at least ``min_letters`` letters remain and the detector's confidence is at least
+   ``min_confidence``, its answer wins, whatever the platform's hint says. The detector also
+   knows the *other* languages read in the region (``SAHELWATCH_LANG_OTHERS``); when one of
+   them wins the answer is ``und``, not the nearest configured language.
+4. Otherwise (too short or too uncertain) the platform's hint is used only if it is one of
    the configured languages and some letters remain: ``lang`` = the hint,
    ``lang_conf`` = :data:`HINT_CONFIDENCE` (deliberately low) and ``lang_detector`` =
    ``"<detector>+hint"``. X also sends ``und``, ``qme``, ``zxx``, ``qst``, ``qht``… which are
    not languages and are never configured, so they are ignored.
-4. Else ``lang`` = ``und``. An emoji- or number-only post is always ``und``.
+5. Else ``lang`` = ``und``. An emoji- or number-only post is always ``und``.
 
 Configuration (:class:`bot.config.Settings`): ``SAHELWATCH_LANG_DETECTOR`` (``py3langid`` |
 ``langdetect``), ``SAHELWATCH_LANGUAGES`` (comma-separated codes, default ``en,fr,ar,ha``),
+``SAHELWATCH_LANG_OTHERS`` (default ``pt,es,sw,fuv,yo,ig,so,it,de,fa,ur``),
 ``SAHELWATCH_LANG_MIN_LETTERS`` (default 20), ``SAHELWATCH_LANG_MIN_CONFIDENCE`` (default 0.5).
 """
 
@@ -29,9 +37,11 @@ from bot.config import Settings
 from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.langid import UND, LanguageDetector, make_detector
+from bot.pipeline.script import other_letters, settled_by_script
 from bot.text import clean
 
 HINT_CONFIDENCE = 0.2
+SCRIPT_CONFIDENCE = 0.9
 EXTRAS_KEY = "language"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -47,6 +57,7 @@ _SPACES = re.compile(r"\s+")
 class LanguageSettings:
     detector: str = "py3langid"
     languages: tuple[str, ...] = ("en", "fr", "ar", "ha")
+    others: tuple[str, ...] = ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur")
     min_letters: int = 20
     min_confidence: float = 0.5
 
@@ -55,6 +66,7 @@ class LanguageSettings:
         return cls(
             detector=settings.lang_detector,
             languages=tuple(code.lower() for code in settings.languages),
+            others=tuple(code.lower() for code in settings.lang_others),
             min_letters=settings.lang_min_letters,
             min_confidence=settings.lang_min_confidence,
         )
@@ -97,12 +109,17 @@ class LanguageTagger:
 
     @classmethod
     def from_settings(cls, settings: LanguageSettings) -> LanguageTagger:
-        return cls(make_detector(settings.detector, settings.languages), settings)
+        return cls(make_detector(settings.detector, settings.languages, settings.others), settings)
 
     def tag(self, text: str, hint: str | None = None) -> LangResult:
         stripped = strip_for_detection(text)
         letters = letter_count(stripped)
         lang, conf = UND, 0.0
+        languages = self.settings.languages
+        if other_letters(stripped, languages):
+            return LangResult(UND, 0.0, f"{self.detector.name}+script")
+        if letters < self.settings.min_letters and settled_by_script(stripped, languages):
+            return LangResult("ar", SCRIPT_CONFIDENCE, f"{self.detector.name}+script")
         if letters >= self.settings.min_letters:
             lang, conf = self.detector.detect(stripped)
             if lang != UND and conf >= self.settings.min_confidence:

@@ -83,3 +83,23 @@ def m0050_post_place_event(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE posts ADD COLUMN {col} {kind}")
     db.execute("CREATE INDEX idx_posts_country ON posts (country)")
     db.execute("CREATE INDEX idx_posts_event ON posts (event)")
+
+
+# --- hostile input (0010-0019) ---------------------------------------------------------------
+
+
+@MIGRATIONS(name="0010_truncated")
+def m0010_truncated(db: sqlite_utils.Database) -> None:
+    """``posts.truncated``: 1 when the stored text was cut to SAHELWATCH_MAX_POST_CHARS."""
+    db.execute("ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+
+
+# --- stories (0080-0089): dedupe prefix index, stories ---------------------------------------
+
+
+@MIGRATIONS(name="0080_dedupe_prefix")
+def m0080_dedupe_prefix(db: sqlite_utils.Database) -> None:
+    """A hash of each indexed post's first 8 normalised words: a copy cut short with "…" finds
+    the post it is a prefix of (bot/pipeline/dedupe_index.py ``prefixed``)."""
+    db.execute("ALTER TABLE dedupe_posts ADD COLUMN prefix INTEGER")
+    db.execute("CREATE INDEX dedupe_posts_prefix ON dedupe_posts (prefix, created_at) WHERE prefix IS NOT NULL")

@@ -39,7 +39,7 @@ def post_row(post: Post) -> dict[str, object]:
         "topics": json.dumps(list(post.topics)), "severity": post.severity,
         "places": json.dumps(list(post.places), ensure_ascii=False),
         "repost_of": post.refs.repost_of, "quote_of": post.refs.quote_of,
-        "reply_to": post.refs.reply_to, "raw": post.raw,
+        "reply_to": post.refs.reply_to, "raw": post.raw, "truncated": int(post.truncated),
         **place_columns(post.place), "event": post.event,
         "killed": post.casualties.killed, "wounded": post.casualties.wounded,
         "kidnapped": post.casualties.kidnapped,
@@ -131,6 +131,11 @@ def iter_posts(store: Store, since: datetime | None = None) -> Iterator[Post]:
         yield _from_row(store, row)
 
 
+def recent_texts(store: Store, limit: int) -> list[str]:
+    """The texts of the ``limit`` most recently stored posts (to learn the words posts use)."""
+    return [row["text"] for row in store.query("SELECT text FROM posts ORDER BY id DESC LIMIT ?", (limit,))]
+
+
 def _from_row(store: Store, row: dict) -> Post:
     matches = tuple(
         Match(r["topic"], r["term"], r["start"], r["end"], bool(r["evasion"]))
@@ -147,6 +152,7 @@ def _from_row(store: Store, row: dict) -> Post:
         author_name=row["author_name"] or "", collected_at=datetime.fromisoformat(row["collected_at"]),
         lang_hint=row["lang_hint"], media=media,
         refs=Refs(row["repost_of"], row["quote_of"], row["reply_to"]), raw=row["raw"] or "",
+        truncated=bool(row["truncated"]),
         norm_text=row["norm_text"], lang=row["lang"], lang_conf=row["lang_conf"],
         lang_detector=row["lang_detector"], content_hash=row["content_hash"],
         duplicate_of=row["duplicate_of"], matches=matches, topics=tuple(json.loads(row["topics"])),

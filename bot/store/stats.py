@@ -31,6 +31,7 @@ def collect_stats(store: Store) -> dict[str, object]:
         "topics": dict(topics.most_common()),
         "platforms": _count_by(store, "SELECT platform k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
         "outbox": _count_by(store, "SELECT state k, count(*) n FROM outbox GROUP BY 1"),
+        "failed_alerts": failed_alerts(store),
         "cursors": cursors(store),
         "sources": _sources(store),
     }
@@ -42,3 +43,10 @@ def _sources(store: Store) -> dict[str, str]:
     keys = ("connected", "items", "reconnects", "errors", "last_item_at", "last_activity_at", "last_error")
     sources = json.loads(beat).get("sources", []) if beat else []
     return {s["name"]: ", ".join(f"{k}={s.get(k)}" for k in keys) for s in sources}
+
+
+def failed_alerts(store: Store, limit: int = 20) -> dict[str, str]:
+    """The latest alerts Telegram refused in every form: key → "channel: why"."""
+    rows = store.query("SELECT alert_key, channel, error FROM outbox WHERE state = 'failed' "
+                       "ORDER BY id DESC LIMIT ?", (limit,))
+    return {r["alert_key"]: f"{r['channel']}: {r['error']}" for r in rows}

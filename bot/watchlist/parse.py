@@ -7,6 +7,7 @@ words) live in :mod:`bot.watchlist.lint`; checks across files live in :mod:`bot.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import yaml
 
@@ -57,7 +58,7 @@ def _topic(reader: Reader, name: str, key_node: yaml.Node, node: yaml.Node) -> T
     fields: dict[str, object] = {}
     for key, _, value in pairs:
         if key in ROLES:
-            fields[key] = _terms(reader, value, f"'{key}' of topic '{name}'")
+            fields[key] = _terms(reader, value, f"'{key}' of topic '{name}'", key == "exclude")
         elif key == "description":
             fields[key] = reader.string(value, "description") or ""
         elif key == "severity":
@@ -82,11 +83,14 @@ def _no_terms(reader: Reader, topic: Topic, key_node: yaml.Node) -> None:
             reader.report(key_node, f"'{role}' on topic '{topic.name}' which has no terms")
 
 
-def _terms(reader: Reader, node: yaml.Node, what: str) -> tuple[Term, ...]:
+def _terms(reader: Reader, node: yaml.Node, what: str, exclude: bool = False) -> tuple[Term, ...]:
+    """The terms of one role. An ``exclude`` term keeps its Arabic article forms unless told
+    otherwise (the short-word guard narrows what fires; an exclude must not narrow)."""
     items = reader.sequence(node, what)
     if items is not None and not items:
         reader.report(node, f"{what} is an empty list")
-    return tuple(t for t in (_term(reader, item) for item in items or []) if t is not None)
+    terms = (t for t in (_term(reader, item) for item in items or []) if t is not None)
+    return tuple(replace(t, arabic_article=True) if exclude and t.arabic_article is None else t for t in terms)
 
 
 def _term(reader: Reader, node: yaml.Node) -> Term | None:

@@ -49,7 +49,9 @@ class Term:
     text: str
     mark: Mark
     case_sensitive: bool = False
-    arabic_article: bool = True  # also match the word with the article ال (and لل)
+    arabic_article: bool | None = None
+    """Also match an Arabic word with the article ال (and لل); None: the short-word guard decides
+    (:func:`bot.watchlist.variants.article_allowed`)."""
 
     @property
     def prefix(self) -> bool:

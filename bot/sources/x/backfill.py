@@ -62,7 +62,10 @@ class Backfill:
         now = datetime.fromtimestamp(self.clock.wall(), UTC)
         found = 0
         for query in self.keeper.queries():
-            fetched = await search_since(self.keeper.rest, query, since_id, max_pages=self.options.max_pages, now=now)
+            fetched = await search_since(
+                self.keeper.rest, query, since_id, max_pages=self.options.max_pages, now=now,
+                limits=self.options.payload,
+            )
             for post in fetched.posts:
                 emit(post)
             found += len(fetched.posts)

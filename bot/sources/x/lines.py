@@ -1,20 +1,25 @@
 """Reading what X sends: one filtered-stream line, or one search/timeline page.
 
 Never raises: a line is a post, an error object, a keep-alive, something unknown (ignored) or
-malformed (logged and skipped by the caller). ``matching_rules`` ids may be JSON numbers and
-tags may be ``""``, ``null`` or absent (reference §3).
+malformed (logged and skipped by the caller, with the reason). JSON is parsed behind the
+guards of :mod:`bot.sources.payload` (size, depth, digits) and validated into the typed models
+of :mod:`bot.sources.x.schema`. ``matching_rules`` ids may be JSON numbers and tags may be
+``""``, ``null`` or absent (reference §3); a malformed rule entry is ignored.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import Post
-from bot.sources.x.convert import Includes, PayloadError, original_of, post_from_payload
+from bot.sources.payload import DEFAULT_LIMITS, PayloadError, PayloadLimits, loads, raw_copy, validate
+from bot.sources.x import schema
+from bot.sources.x.convert import Includes, original_of, post_from_payload
 
 JSON = dict[str, Any]
+PAGE_BYTES_FACTOR = 8
+"""A page holds up to 100 posts: its size limit is this many times a stream line's."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class StreamLine:
     rules: tuple[tuple[str, str | None], ...] = ()
     errors: tuple[JSON, ...] = ()
     problem: str = ""
+    """Why a line is malformed, or which parts of a post line were left out."""
 
 
 @dataclass(frozen=True)
@@ -38,69 +44,81 @@ class Page:
 
 
 def matching_rules(value: object) -> tuple[tuple[str, str | None], ...]:
-    if not isinstance(value, list):
-        return ()
     rules = []
-    for rule in value:
-        if isinstance(rule, dict) and rule.get("id") is not None:
-            tag = rule.get("tag")
-            rules.append((str(rule["id"]), tag if isinstance(tag, str) and tag else None))
+    for rule in value if isinstance(value, list) else []:
+        try:
+            valid = validate(schema.Rule, rule)
+        except PayloadError:
+            continue
+        rules.append((valid.id, valid.tag or None))
     return tuple(rules)
 
 
-def parse_line(raw: bytes | str) -> StreamLine:
+def error_objects(value: object) -> list[JSON]:
+    return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
+
+
+def parse_line(raw: bytes | str, limits: PayloadLimits = DEFAULT_LIMITS) -> StreamLine:
     if not raw.strip():
         return StreamLine("keep-alive")
     try:
-        obj = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return StreamLine("malformed", problem=f"not JSON: {exc}")
-    if not isinstance(obj, dict):
-        return StreamLine("malformed", problem="line is not a JSON object")
-    if "data" in obj:
-        includes = Includes.from_json(obj.get("includes"))
+        obj = loads(raw, limits)
+        if not isinstance(obj, dict):
+            raise PayloadError("line is not a JSON object")
+        if "data" in obj:
+            return _post_line(obj, limits, big=len(raw) > limits.max_post_chars)
+    except PayloadError as exc:
+        return StreamLine("malformed", problem=str(exc))
+    if errors := error_objects(obj.get("errors")):
+        return StreamLine("errors", errors=tuple(errors))
+    return StreamLine("unknown", problem=f"keys {sorted(map(str, obj))[:5]}")
+
+
+def _post_line(obj: JSON, limits: PayloadLimits, big: bool) -> StreamLine:
+    includes = Includes.from_json(obj.get("includes"), limits)
+    tweet = validate(schema.Tweet, obj["data"], limits, "data")
+    post = post_from_payload(tweet, includes, raw_copy(obj, limits, big))
+    rules = matching_rules(obj.get("matching_rules"))
+    return StreamLine("post", post, original_of(tweet, includes), rules, problem="; ".join(includes.problems))
+
+
+def parse_page(body: object, limits: PayloadLimits = DEFAULT_LIMITS) -> Page:
+    """A v2 list response: ``data`` (absent or ``[]`` when empty), ``includes``, ``meta``, ``errors``.
+
+    ``body`` is the response's bytes (parsed here, behind the guards) or already parsed JSON.
+    """
+    if isinstance(body, bytes | str):
         try:
-            post = post_from_payload(obj["data"], includes, obj)
+            body = loads(body, limits, max_bytes=limits.max_line_bytes * PAGE_BYTES_FACTOR)
         except PayloadError as exc:
-            return StreamLine("malformed", problem=str(exc))
-        return StreamLine("post", post, original_of(obj["data"], includes), matching_rules(obj.get("matching_rules")))
-    errors = obj.get("errors")
-    if isinstance(errors, list) and errors:
-        return StreamLine("errors", errors=tuple(e for e in errors if isinstance(e, dict)))
-    return StreamLine("unknown", problem=f"keys {sorted(obj)[:5]}")
-
-
-def parse_page(body: object) -> Page:
-    """A v2 list response: ``data`` (absent or ``[]`` when empty), ``includes``, ``meta``, ``errors``."""
+            return Page(skipped=[f"page: {exc}"])
     if not isinstance(body, dict):
         return Page(skipped=["response is not a JSON object"])
-    includes = Includes.from_json(body.get("includes"))
-    page = Page(
-        meta=body.get("meta") if isinstance(body.get("meta"), dict) else {},
-        errors=[e for e in body.get("errors") or [] if isinstance(e, dict)],
-    )
+    includes = Includes.from_json(body.get("includes"), limits)
+    page = Page(meta=_meta(body.get("meta")), errors=error_objects(body.get("errors")), skipped=list(includes.problems))
     items = body.get("data") if isinstance(body.get("data"), list) else []
     for item in reversed(items):  # pages are newest first
         try:
-            post = post_from_payload(item, includes, {"data": item, "includes": _used(body, item)})
-            page.posts.extend(p for p in (original_of(item, includes), post) if p is not None)
+            tweet = validate(schema.Tweet, item, limits, "data")
+            post = post_from_payload(tweet, includes, {"data": item, "includes": _used(tweet, includes)})
+            page.posts.extend(p for p in (original_of(tweet, includes), post) if p is not None)
         except PayloadError as exc:
             page.skipped.append(str(exc))
     return page
 
 
-def _used(body: JSON, item: object) -> JSON:
-    """The includes a page item refers to (kept in its raw payload, not the whole page's)."""
-    if not isinstance(item, dict) or not isinstance(body.get("includes"), dict):
+def _meta(value: object) -> JSON:
+    try:
+        return validate(schema.Meta, value if isinstance(value, dict) else {}).model_dump(exclude_none=True)
+    except PayloadError:
         return {}
-    includes = body["includes"]
-    refs = {str(r.get("id")) for r in item.get("referenced_tweets") or [] if isinstance(r, dict)}
-    tweets = [t for t in includes.get("tweets") or [] if isinstance(t, dict) and str(t.get("id")) in refs]
-    users = {str(item.get("author_id"))} | {str(t.get("author_id")) for t in tweets}
-    keys = {str(k) for t in [item, *tweets] for k in (t.get("attachments") or {}).get("media_keys") or []}
-    picked = {
-        "users": [u for u in includes.get("users") or [] if isinstance(u, dict) and str(u.get("id")) in users],
-        "media": [m for m in includes.get("media") or [] if isinstance(m, dict) and m.get("media_key") in keys],
-        "tweets": tweets,
-    }
+
+
+def _used(tweet: schema.Tweet, includes: Includes) -> JSON:
+    """The includes a page item refers to (kept in its raw payload, not the whole page's)."""
+    tweets = [includes.tweets[r.id] for r in tweet.referenced_tweets or [] if r.id in includes.tweets]
+    users = {tweet.author_id} | {t.author_id for t in tweets}
+    keys = {k for t in [tweet, *tweets] for k in (t.attachments.media_keys if t.attachments else [])}
+    wanted = {"users": users, "media": keys, "tweets": {t.id for t in tweets}}
+    picked = {part: [item for key, item in includes.raw[part].items() if key in wanted[part]] for part in wanted}
     return {k: v for k, v in picked.items() if v}

@@ -7,6 +7,7 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits
 from bot.sources.x.rules import Limits
 from bot.sources.x.transport import DEFAULT_BASE_URL
 
@@ -29,6 +30,8 @@ class XOptions:
     """How often (real time) the stall check runs."""
     poll_seconds: float = 300.0
     max_pages: int = 10
+    payload: PayloadLimits = DEFAULT_LIMITS
+    """Size limits for what X sends (line bytes, JSON depth, text, media, URLs)."""
     """Pages (of 100) per query per backfill or poll; more waiting is reported as a gap."""
 
     @property
@@ -48,4 +51,5 @@ def options_from_settings(settings: Settings) -> XOptions:
         query_length=settings.x_query_length,
         stall_seconds=settings.x_stall_seconds,
         poll_seconds=settings.x_poll_seconds,
+        payload=PayloadLimits.from_settings(settings),
     )

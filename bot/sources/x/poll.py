@@ -84,7 +84,9 @@ class XPollSource:
                 (
                     "q",
                     query_key(query),
-                    lambda since, pages, q=query: search_since(self.keeper.rest, q, since, max_pages=pages, now=now),
+                    lambda since, pages, q=query: search_since(
+                        self.keeper.rest, q, since, max_pages=pages, now=now, limits=self.options.payload
+                    ),
                 )
             )
         for user_id in dict.fromkeys(ids.values()):
@@ -92,7 +94,9 @@ class XPollSource:
                 (
                     "u",
                     user_id,
-                    lambda since, pages, u=user_id: timeline_since(self.keeper.rest, u, since, max_pages=pages),
+                    lambda since, pages, u=user_id: timeline_since(
+                        self.keeper.rest, u, since, max_pages=pages, limits=self.options.payload
+                    ),
                 )
             )
         for part, key, fetch in jobs:

@@ -5,16 +5,20 @@ Each topic's term atoms are OR-packed into as few rules as fit ``max_length``; a
 without dropping posts our matcher would keep. Accounts become ``from:`` clauses (numeric
 ids when resolved). Every rule is tagged ``sahelwatch:<topic>:<n>``. What does not fit (an
 atom longer than a rule, rules beyond ``max_rules``) is listed in ``left_out``; nothing is
-dropped silently. X's matching is only a pre-filter: SahelWatch's matcher decides topics.
+dropped silently. Prefix terms are expanded into inflected forms (:mod:`bot.sources.x.inflect`)
+unless that would exceed ``max_rules``; then they go as their stems and a note says so.
+``terms`` maps each term to its atoms and rules, and to what SahelWatch's matcher still catches
+only when X sends the post for another reason. X's matching is only a pre-filter: SahelWatch's
+matcher decides topics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bot.sources.x.atoms import atoms_for, exact_atoms, negated, unique
-from bot.watchlist.schema import Topic, Watchlist
+from bot.sources.x.atoms import atoms_for, exact_atoms, matcher_only, negated, unique
+from bot.watchlist.schema import Term, Topic, Watchlist
 
 TAG_PREFIX = "sahelwatch:"
 ACCOUNTS = "accounts"
@@ -42,10 +46,24 @@ class LeftOut:
 
 
 @dataclass(frozen=True)
+class TermRule:
+    """How one watchlist term reaches X: the atoms asked for, the rules carrying them, and what
+    SahelWatch's matcher catches only if X sends the post (``matcher_only``)."""
+
+    topic: str
+    term: str
+    mark: str
+    atoms: tuple[str, ...]
+    tags: tuple[str, ...]
+    matcher_only: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Compiled:
     rules: tuple[Rule, ...] = ()
     left_out: tuple[LeftOut, ...] = ()
     notes: tuple[str, ...] = ()
+    terms: tuple[TermRule, ...] = ()
 
     def pairs(self) -> set[tuple[str, str]]:
         return {(r.value, r.tag) for r in self.rules}
@@ -54,9 +72,12 @@ class Compiled:
 @dataclass
 class _Draft:
     limits: Limits
+    observed: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    expand: bool = True
     rules: list[Rule] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    terms: list[TermRule] = field(default_factory=list)
 
 
 def render(atoms: Sequence[str], suffix: str = "") -> str:
@@ -64,9 +85,9 @@ def render(atoms: Sequence[str], suffix: str = "") -> str:
     return f"{group} {suffix}" if suffix else group
 
 
-def pack(atoms: Sequence[str], suffix: str, max_length: int) -> tuple[list[str], list[str]]:
-    """Greedy OR-packing: the rule values, and the atoms that fit no rule on their own."""
-    values: list[str] = []
+def groups(atoms: Sequence[str], suffix: str, max_length: int) -> tuple[list[list[str]], list[str]]:
+    """Greedy OR-packing: the atoms of each rule, and the atoms that fit no rule on their own."""
+    packed: list[list[str]] = []
     too_long: list[str] = []
     current: list[str] = []
     for atom in atoms:
@@ -75,11 +96,17 @@ def pack(atoms: Sequence[str], suffix: str, max_length: int) -> tuple[list[str],
         elif len(render([atom], suffix)) > max_length:
             too_long.append(atom)
         else:
-            values.append(render(current, suffix))
+            packed.append(current)
             current = [atom]
     if current:
-        values.append(render(current, suffix))
-    return values, too_long
+        packed.append(current)
+    return packed, too_long
+
+
+def pack(atoms: Sequence[str], suffix: str, max_length: int) -> tuple[list[str], list[str]]:
+    """The rule values of :func:`groups`, and the atoms that fit no rule on their own."""
+    packed, too_long = groups(atoms, suffix, max_length)
+    return [render(group, suffix) for group in packed], too_long
 
 
 def _suffix(topic: Topic, draft: _Draft) -> str:
@@ -99,27 +126,38 @@ def _suffix(topic: Topic, draft: _Draft) -> str:
     return suffix
 
 
-def _add(draft: _Draft, topic: str, atoms: Sequence[str], suffix: str, owners: Mapping[str, str]) -> None:
-    values, too_long = pack(atoms, suffix, draft.limits.max_length)
+def _add(draft: _Draft, topic: str, atoms: Sequence[str], suffix: str, owners: Mapping[str, str]) -> dict[str, str]:
+    """Pack ``atoms`` into tagged rules; returns atom → tag of the rule carrying it."""
+    packed, too_long = groups(atoms, suffix, draft.limits.max_length)
     for atom in too_long:
         draft.left_out.append(
             LeftOut(topic, owners.get(atom, atom), f"longer than {draft.limits.max_length} characters on its own")
         )
-    for n, value in enumerate(values, start=1):
-        draft.rules.append(Rule(value, f"{TAG_PREFIX}{topic}:{n}"))
+    carried: dict[str, str] = {}
+    for n, group in enumerate(packed, start=1):
+        tag = f"{TAG_PREFIX}{topic}:{n}"
+        draft.rules.append(Rule(render(group, suffix), tag))
+        carried.update(dict.fromkeys(group, tag))
+    return carried
 
 
 def _topic(draft: _Draft, topic: Topic) -> None:
     owners: dict[str, str] = {}
+    per_term: list[tuple[Term, tuple[str, ...]]] = []
     for term in topic.terms:
-        found = atoms_for(term)
+        found = atoms_for(term, draft.observed.get(term.text, ()), draft.expand)
         if not found.atoms:
             draft.left_out.append(LeftOut(topic.name, term.text, "nothing left to send after cleaning"))
         if found.approximate:
             draft.notes.append(f"{topic.name}: {found.approximate}")
         for atom in found.atoms:
             owners.setdefault(atom, term.text)
-    _add(draft, topic.name, unique(owners), _suffix(topic, draft), owners)
+        per_term.append((term, found.atoms))
+    carried = _add(draft, topic.name, unique(owners), _suffix(topic, draft), owners)
+    for term, atoms in per_term:
+        tags = tuple(dict.fromkeys(carried[a] for a in atoms if a in carried))
+        draft.terms.append(TermRule(topic.name, term.text, str(term.mark), atoms, tags,
+                                    matcher_only(term, bool(tags))))
 
 
 def account_atoms(handles: Sequence[str], ids: Mapping[str, str]) -> dict[str, str]:
@@ -131,13 +169,25 @@ def account_atoms(handles: Sequence[str], ids: Mapping[str, str]) -> dict[str, s
 
 
 def compile_rules(
-    watchlist: Watchlist, limits: Limits = Limits(), account_ids: Mapping[str, str] | None = None
+    watchlist: Watchlist, limits: Limits = Limits(), account_ids: Mapping[str, str] | None = None,
+    observed: Mapping[str, Sequence[str]] | None = None,
 ) -> Compiled:
-    """The rules for ``watchlist``; ``account_ids`` maps casefolded handles to X user ids."""
-    draft = _Draft(limits)
+    """The rules for ``watchlist``; ``account_ids`` maps casefolded handles to X user ids,
+    ``observed`` prefix terms to words stored posts show them matched. Prefix terms are expanded
+    into their inflected forms unless that alone would exceed ``max_rules``."""
+    expanded = _compile(watchlist, limits, account_ids or {}, observed or {}, expand=True)
+    if not any(i.reason.endswith("-rule limit") for i in expanded.left_out):
+        return expanded
+    plain = _compile(watchlist, limits, account_ids or {}, {}, expand=False)
+    return plain if len(plain.left_out) < len(expanded.left_out) else expanded
+
+
+def _compile(watchlist: Watchlist, limits: Limits, account_ids: Mapping[str, str],
+             observed: Mapping[str, Sequence[str]], expand: bool) -> Compiled:
+    draft = _Draft(limits, observed, expand)
     handles = watchlist.handles("x")
     if handles:
-        owners = account_atoms(handles, account_ids or {})
+        owners = account_atoms(handles, account_ids)
         _add(draft, ACCOUNTS, unique(owners), "", owners)
     for topic in watchlist.topics:
         _topic(draft, topic)
@@ -146,7 +196,11 @@ def compile_rules(
         LeftOut(r.tag.removeprefix(TAG_PREFIX).rsplit(":", 1)[0], r.value, f"over the {limits.max_rules}-rule limit")
         for r in over
     ]
-    return Compiled(tuple(kept), tuple(draft.left_out + left), tuple(dict.fromkeys(draft.notes)))
+    sent = {r.tag for r in kept}
+    terms = [replace(t, tags=tuple(tag for tag in t.tags if tag in sent)) for t in draft.terms]
+    terms = [t if t.tags or not t.atoms else replace(t, matcher_only=("everything: no rule carries it",))
+             for t in terms]
+    return Compiled(tuple(kept), tuple(draft.left_out + left), tuple(dict.fromkeys(draft.notes)), tuple(terms))
 
 
 def is_ours(tag: str | None) -> bool:

@@ -1,6 +1,8 @@
 """The rule keeper: compiles the current watchlist and keeps X's stream rules equal to it.
 
-It resolves account handles (cached), compiles rules and search queries, and syncs the
+It resolves account handles (cached), learns from recently stored posts which words the
+watchlist's prefix terms matched (so X is asked for them too), compiles rules and search
+queries, and syncs the
 server's rules at start, after a watchlist reload (``changed()``, no reconnect needed: X
 applies rule changes to the open stream) and after a 409. Sync failures are retried on the
 HTTP back-off; a 403 means the plan has no stream access (:class:`StreamForbidden`).
@@ -18,14 +20,18 @@ from bot.sources.x.accounts import AccountCache, resolve
 from bot.sources.x.backoff import Backoff
 from bot.sources.x.clients import rest_client, rules_client
 from bot.sources.x.clock import Clock, pause
+from bot.sources.x.inflect import observed_forms
 from bot.sources.x.options import XOptions
 from bot.sources.x.rules import ACCOUNTS, TAG_PREFIX, Compiled, compile_rules
 from bot.sources.x.rulesync import sync_rules
 from bot.store.db import Store
+from bot.store.posts import recent_texts
 from bot.watchlist.schema import Watchlist
 
 log = logging.getLogger(__name__)
 IDLE_TICK = 60.0  # seconds (real time) between signs of life while idle on purpose
+RECENT_POSTS = 5000
+"""Stored posts read to learn the words prefix terms matched (a few ms of SQL, scanned in a thread)."""
 
 
 class StreamForbidden(Exception):
@@ -42,11 +48,13 @@ class RuleKeeper:
         alive: Callable[[], None] = lambda: None,
     ) -> None:
         self.options, self.watchlist, self.clock, self.alive = options, watchlist, clock, alive
+        self.store = store
         self.rest = rest_client(options.token, options.base_url)
         self.rules_api = rules_client(options.token, options.base_url)
         self.cache = AccountCache(store)
         self.synced: Compiled | None = None
         self.account_ids: dict[str, str] = {}
+        self.observed: dict[str, list[str]] = {}
         self.refused = False
         """X refused the token (401): the collector stops (a restart with a good token fixes it)."""
         self._changed = asyncio.Event()
@@ -73,13 +81,21 @@ class RuleKeeper:
                 self.cache.forget(handle)
                 del self.account_ids[handle]
 
+    async def learn_forms(self) -> dict[str, list[str]]:
+        """Words recently stored posts show the prefix terms matched (none without a store)."""
+        if self.store is not None:
+            texts = recent_texts(self.store, RECENT_POSTS)
+            self.observed = await asyncio.to_thread(observed_forms, self.watchlist(), texts)
+        return self.observed
+
     async def compile(self) -> Compiled:
         await self.resolve_accounts()
-        return compile_rules(self.watchlist(), self.options.limits, self.account_ids)
+        await self.learn_forms()
+        return compile_rules(self.watchlist(), self.options.limits, self.account_ids, self.observed)
 
     def queries(self, accounts: bool = True) -> list[str]:
         """Search queries for the current watchlist (same atoms, 512-character limit)."""
-        compiled = compile_rules(self.watchlist(), self.options.search_limits, self.account_ids)
+        compiled = compile_rules(self.watchlist(), self.options.search_limits, self.account_ids, self.observed)
         skip = f"{TAG_PREFIX}{ACCOUNTS}:"
         return [rule.value for rule in compiled.rules if accounts or not rule.tag.startswith(skip)]
 

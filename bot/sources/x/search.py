@@ -20,6 +20,7 @@ import requests
 import tweepy
 
 from bot.models import Post
+from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits
 from bot.sources.x.clients import FIELDS
 from bot.sources.x.lines import parse_page
 
@@ -77,11 +78,17 @@ def search_window(since_id: str | None, now: datetime) -> dict[str, Any]:
     return {"start_time": oldest}
 
 
+class BadPage(Exception):
+    """A page tweepy could not read (its Paginator parses every body for ``meta``)."""
+
+
 def _next_page(pages: Any) -> requests.Response | None:
     try:
         return next(pages, None)
     except tweepy.TooManyRequests as exc:
         raise RateLimited(float(exc.reset_time) if exc.reset_time else None) from exc
+    except (ValueError, RecursionError, AttributeError, TypeError) as exc:  # hostile body: not JSON, too deep
+        raise BadPage(f"page not readable: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def _reset_header(response: requests.Response) -> float | None:
@@ -89,9 +96,9 @@ def _reset_header(response: requests.Response) -> float | None:
     return float(reset) if reset.isdigit() else None
 
 
-def _add(fetched: Fetched, body: object, newest_first: list[list[Post]]) -> bool:
+def _add(fetched: Fetched, body: bytes, newest_first: list[list[Post]], limits: PayloadLimits) -> bool:
     """Add one page; True when X says more pages follow."""
-    page = parse_page(body)
+    page = parse_page(body, limits)
     fetched.newest_id = fetched.newest_id or page.meta.get("newest_id")
     fetched.errors += page.errors
     fetched.skipped += page.skipped
@@ -99,8 +106,14 @@ def _add(fetched: Fetched, body: object, newest_first: list[list[Post]]) -> bool
     return "next_token" in page.meta
 
 
-async def fetch_pages(method: Callable[..., Any], *args: Any, max_pages: int, **params: Any) -> Fetched:
-    """All pages newer than ``since_id`` (at most ``max_pages``), oldest-first. Never raises 429."""
+async def fetch_pages(
+    method: Callable[..., Any], *args: Any, max_pages: int, limits: PayloadLimits = DEFAULT_LIMITS, **params: Any
+) -> Fetched:
+    """All pages newer than ``since_id`` (at most ``max_pages``), oldest-first. Never raises 429.
+
+    A page that cannot be read ends the paging there: its posts are reported skipped and,
+    with no ``newest_id`` read, the cursor does not move past them.
+    """
     pages = iter(tweepy.Paginator(method, *args, **FIELDS, **params))
     fetched, newest_first = Fetched(), []
     for number in range(max_pages):
@@ -109,7 +122,10 @@ async def fetch_pages(method: Callable[..., Any], *args: Any, max_pages: int, **
         except RateLimited as exc:
             fetched.rate_limited, fetched.reset_at = True, exc.reset_at
             break
-        if response is None or not _add(fetched, response.json(), newest_first):
+        except BadPage as exc:
+            fetched.skipped.append(str(exc))
+            break
+        if response is None or not _add(fetched, response.content, newest_first, limits):
             break
         if response.headers.get("x-rate-limit-remaining") == "0":
             fetched.rate_limited, fetched.reset_at = True, _reset_header(response)
@@ -120,12 +136,20 @@ async def fetch_pages(method: Callable[..., Any], *args: Any, max_pages: int, **
 
 
 async def search_since(
-    client: tweepy.Client, query: str, since_id: str | None, *, max_pages: int, now: datetime
+    client: tweepy.Client, query: str, since_id: str | None, *, max_pages: int, now: datetime,
+    limits: PayloadLimits = DEFAULT_LIMITS,
 ) -> Fetched:
     window = search_window(since_id, now)
-    return await fetch_pages(client.search_recent_tweets, query, max_results=100, max_pages=max_pages, **window)
+    return await fetch_pages(
+        client.search_recent_tweets, query, max_results=100, max_pages=max_pages, limits=limits, **window
+    )
 
 
-async def timeline_since(client: tweepy.Client, user_id: str, since_id: str | None, *, max_pages: int) -> Fetched:
+async def timeline_since(
+    client: tweepy.Client, user_id: str, since_id: str | None, *, max_pages: int,
+    limits: PayloadLimits = DEFAULT_LIMITS,
+) -> Fetched:
     window = {"since_id": since_id} if since_id else {}
-    return await fetch_pages(client.get_users_tweets, user_id, max_results=100, max_pages=max_pages, **window)
+    return await fetch_pages(
+        client.get_users_tweets, user_id, max_results=100, max_pages=max_pages, limits=limits, **window
+    )

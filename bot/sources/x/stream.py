@@ -46,6 +46,8 @@ class XStreamSource:
         self.backfill = Backfill(options, self.keeper, self.clock)
         self._out: asyncio.Queue[Post | GapMark] = asyncio.Queue()
         self._generation = 0
+        self.skipped = 0
+        """Malformed lines skipped (each logged once with its reason)."""
         self.since_id: str | None = None
         """The newest id stored with a cursor (or the first connect time): where backfills start."""
 
@@ -99,22 +101,29 @@ class XStreamSource:
             self.backfill.start(self.since_id, self._generation, self._out.put_nowait)
 
     def _line(self, raw: bytes) -> None:
-        line = parse_line(raw)
+        """One line from the connection. Never raises: a bad line is logged, counted and skipped,
+        and the connection stays up (a reconnect would cost X's 429 penalty)."""
+        line = parse_line(raw, self.options.payload)
         if line.kind == "post" and line.post is not None:
             self.health.item()
+            if line.problem:
+                log.warning("x stream line: parts left out", extra={"source": self.name, "post": line.post.key,
+                                                                     "problem": line.problem[:500]})
             if line.original is not None:
                 self._out.put_nowait(line.original)
             self._out.put_nowait(line.post)
         elif line.kind == "errors":
-            titles = [str(e.get("title")) for e in line.errors]
+            titles = [str(e.get("title"))[:200] for e in line.errors]
             log.warning("x stream error object", extra={"source": self.name, "errors": titles})
             self.health.error("stream errors: " + ", ".join(titles))
         elif line.kind == "malformed":
+            self.skipped += 1
             log.warning(
                 "malformed x stream line skipped",
-                extra={"source": self.name, "problem": line.problem, "line": raw[:200].decode("utf-8", "replace")},
+                extra={"source": self.name, "problem": line.problem[:500], "bytes": len(raw),
+                       "line": raw[:200].decode("utf-8", "replace")},
             )
-            self.health.error(f"malformed line: {line.problem}")
+            self.health.error(f"malformed line: {line.problem}"[:500])
         else:
             log.debug("x stream line ignored", extra={"source": self.name, "problem": line.problem})
 
