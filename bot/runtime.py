@@ -42,12 +42,12 @@ def components() -> list[Component]:
     """Every component, in wiring order (shared objects first, then sources, then delivery)."""
     from bot import watchdog  # these import Runtime from here
     from bot.alerts.component import telegram_delivery
-    from bot.pipeline.component import dedupe_component, language_component
+    from bot.pipeline.component import dedupe_component, enrich_component, language_component
     from bot.sources.x.component import x_component
     from bot.watchlist.component import watchlist_component
 
-    return [watchlist_component, language_component, dedupe_component, x_component, telegram_delivery,
-            watchdog.component]
+    return [watchlist_component, language_component, dedupe_component, enrich_component, x_component,
+            telegram_delivery, watchdog.component]
 
 
 def assemble(settings: Settings, store: Store, *, live: bool = True) -> Runtime:

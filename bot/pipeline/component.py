@@ -1,4 +1,4 @@
-"""Wiring for the language and dedupe stages.
+"""Wiring for the language, dedupe and enrich stages.
 
 - :func:`language_component` loads the configured detector while the runtime is assembled
   (the model takes ~0.5 s to load: before any source starts, not during ingestion).
@@ -7,6 +7,8 @@
   ``now - window`` (:func:`bot.pipeline.dedupe_index.prune`), in its own write transaction.
   Stored posts and their ``duplicate_of`` are never touched. One-shot commands (demo,
   replay, analyze) do not prune: they may replay old posts on purpose.
+- :func:`enrich_component` loads the gazetteer (~0.5 s) and ``events.yaml`` while the runtime
+  is assembled, for the same reason as the language model.
 """
 
 from __future__ import annotations
@@ -58,3 +60,11 @@ def dedupe_component(runtime: Runtime) -> None:
 def language_component(runtime: Runtime) -> None:
     """Component: the language tagger, shared with the pipeline through ``extras``."""
     runtime.extras["language"] = tagger_for(LanguageSettings.from_settings(runtime.settings))
+
+
+def enrich_component(runtime: Runtime) -> None:
+    """Component: the gazetteer and event rules, shared with the pipeline through ``extras``."""
+    from bot.pipeline.enrich import enrich_extras
+    from bot.runtime import default_watchlists, watchlists_dir
+
+    runtime.extras.update(enrich_extras(watchlists_dir(runtime.settings), default_watchlists()))
