@@ -23,6 +23,8 @@ from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
 from bot.store.db import Store
+from bot.store.faults import fault_of
+from bot.store.hold import FaultHold
 from bot.store.posts import Saved, save_post
 from bot.store.state import get_cursor, put_cursor
 
@@ -47,6 +49,8 @@ class Summary:
     duplicates: int = 0
     dropped: int = 0
     errors: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """``where: why`` of every input item skipped as malformed (e.g. ``in.jsonl:7: not JSON``)."""
     languages: Counter[str] = field(default_factory=Counter)
     topics: Counter[str] = field(default_factory=Counter)
 
@@ -69,6 +73,9 @@ class App:
     tasks: Sequence[Task] = ()
     queue_size: int = 1000
     summary: Summary = field(default_factory=Summary)
+    faults: FaultHold = field(default_factory=FaultHold)
+    failure: SahelWatchError | None = None
+    """A fatal database fault in a batch run: raised by :meth:`run` after the clean shutdown."""
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> Summary:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
@@ -76,7 +83,8 @@ class App:
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
         for task in background:
             task.add_done_callback(_report_failure)
-        ingest = asyncio.create_task(self._ingest(queue), name="ingest")
+        self.faults.reporters = [r for s in self.sinks if (r := getattr(s, "report", None)) is not None]
+        ingest = asyncio.create_task(self._ingest(queue, stop, until_sources_done), name="ingest")
         if until_sources_done:
             await asyncio.gather(*producers)
             stop.set()
@@ -86,7 +94,7 @@ class App:
         await queue.put(_DONE)
         await ingest
         ended = await asyncio.gather(*background, return_exceptions=True)
-        failure = next((e for e in ended if isinstance(e, SahelWatchError)), None)
+        failure = self.failure or next((e for e in ended if isinstance(e, SahelWatchError)), None)
         if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
             raise failure
         return self.summary
@@ -101,30 +109,48 @@ class App:
             log.exception("source failed", extra={"source": source.name})
             source.health.error(repr(exc))
 
-    async def _ingest(self, queue: asyncio.Queue[object]) -> None:
+    async def _ingest(self, queue: asyncio.Queue[object], stop: asyncio.Event, batch: bool) -> None:
         while (entry := await queue.get()) is not _DONE:
             name, item = entry  # type: ignore[misc]
-            try:
-                self.ingest_one(name, item)
-            except Exception:  # logged with the post key; the stream goes on
-                self.summary.errors += 1
-                log.exception("post not stored", extra={"source": name, "post": item.post.key})
+            if self.failure is None:  # after a fatal fault the rest is only drained (not acknowledged)
+                await self._ingest_held(name, item, stop, batch)
             await asyncio.sleep(0)
 
+    async def _ingest_held(self, source: str, item: Collected, stop: asyncio.Event, batch: bool) -> None:
+        """Run the pipeline once, then store with retries: the post and its cursor are held until
+        they commit (busy, or disk full in a running bot), or the run ends."""
+        self.summary.read += 1
+        try:
+            post = self.pipeline.run(item.post)
+            self._store(source, item, post)
+        except Exception as exc:
+            if (fault := fault_of(exc)) is None:  # not the database's fault: this post only
+                self.summary.errors += 1
+                log.exception("post not stored", extra={"source": source, "post": item.post.key})
+                return
+            await self.faults.hold(fault, exc, lambda: self._store(source, item, post), stop, batch)
+            if self.faults.failure is not None:
+                self.failure = self.faults.failure
+                stop.set()
+
     def ingest_one(self, source: str, item: Collected) -> Post | None:
+        """Pipeline and store for one item, synchronously (``analyze``); errors propagate."""
         self.summary.read += 1
         post = self.pipeline.run(item.post)
+        self._store(source, item, post)
+        return post
+
+    def _store(self, source: str, item: Collected, post: Post | None) -> None:
         if post is None:
-            self.summary.dropped += 1
             if item.cursor is not None:
                 with self.store.write() as db:
                     put_cursor(db, source, item.cursor)
-            return None
+            self.summary.dropped += 1
+            return
         saved = save_post(self.store, post, source=source, cursor=item.cursor)
         self.summary.add(post, saved)
         for sink in self.sinks:
             sink.emit(post, saved)
-        return post
 
 
 def _report_failure(task: asyncio.Task[None]) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -111,6 +112,7 @@ class Settings:
         env = os.environ if env is None else env
         values = {f.name: _read(f, env) for f in dataclasses.fields(cls) if _present(f, env)}
         settings = cls(**values)
+        _check_secret_files(settings, env)
         settings.validate()
         return settings
 
@@ -128,6 +130,7 @@ class Settings:
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
         self._validate_pipeline()
+        self._validate_urls()
         for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{env_name(name)} must be greater than 0")
@@ -149,6 +152,21 @@ class Settings:
             raise ConfigError("SAHELWATCH_DEDUPE_THRESHOLD must be greater than 0 and at most 1")
         if not self.dedupe_window_days > 0:
             raise ConfigError("SAHELWATCH_DEDUPE_WINDOW_DAYS must be greater than 0")
+
+    def _validate_urls(self) -> None:
+        """Every ``*_URL`` setting: the scheme family of its default (http(s), or ws(s)) and a host."""
+        for f in dataclasses.fields(self):
+            if not f.metadata["env"].endswith("_URL") or not isinstance(value := getattr(self, f.name), str):
+                continue
+            allowed = ("ws", "wss") if urlsplit(str(f.default)).scheme in ("ws", "wss") else ("http", "https")
+            try:
+                parts = urlsplit(value)
+                host = parts.hostname
+            except ValueError:  # e.g. an unclosed IPv6 bracket
+                host = None
+            if not host or parts.scheme not in allowed:
+                raise ConfigError(f"{f.metadata['env']}={value[:200]!r}: expected a {' or '.join(allowed)} URL "
+                                  "with a host")
 
     @property
     def x_enabled(self) -> bool:
@@ -191,6 +209,17 @@ def _read(f: dataclasses.Field, env: Mapping[str, str]) -> Any:
         return kind(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+SECRET_SWITCHES = {"x_bearer_token": "x", "telegram_bot_token": "telegram"}
+
+
+def _check_secret_files(settings: Settings, env: Mapping[str, str]) -> None:
+    """A component switched ``on`` whose secret file is empty: name the file (not "not set")."""
+    for secret, switch in SECRET_SWITCHES.items():
+        file_var = env_name(secret) + "_FILE"
+        if getattr(settings, switch) == "on" and not getattr(settings, secret) and env.get(file_var):
+            raise ConfigError(f"{env_name(switch)}=on but {file_var} names an empty file: {env[file_var]}")
 
 
 def _read_secret_file(var: str, path: str) -> str | None:

@@ -4,6 +4,7 @@
     ├── ConfigError        bad or missing setting / secret (CLI exit 2)
     ├── WatchlistError     invalid watchlist files; carries file:line problems (exit 2 or 1)
     ├── SourceError        a source cannot start (e.g. its API refuses the credentials)
+    ├── StorageError       the database cannot be written (disk full, read-only, I/O error) (exit 4)
     └── StalledError       the watchdog found a source silent past its limit (CLI exit 3)
 """
 
@@ -26,6 +27,11 @@ class WatchlistError(SahelWatchError):
 
 class SourceError(SahelWatchError):
     """A source cannot start or run."""
+
+
+class StorageError(SahelWatchError):
+    """The database refused writes (disk full, read-only, I/O error): a batch command stops and
+    exits with code 4; nothing past the last committed post was acknowledged."""
 
 
 class StalledError(SahelWatchError):

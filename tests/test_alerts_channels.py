@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts.channels import parse_routing
+from bot.alerts.channels import Known, check_routing, parse_routing
 from bot.alerts.component import RoutingHolder
 from bot.alerts.delivery import Delivery
 from bot.config import Settings
 from bot.errors import ConfigError, WatchlistError
-from bot.runtime import assemble
+from bot.runtime import assemble, default_watchlists
 from bot.store.db import Store
+from bot.watchlist.reload import build
 
 GOOD = """\
 channels:
@@ -70,7 +71,10 @@ admin_chat_id: "-200"
 def test_yaml_syntax_errors_name_the_line() -> None:
     with pytest.raises(WatchlistError) as caught:
         parse_routing("channels.yaml", "channels:\n  - chat_id: @name\n")
-    assert caught.value.problems[0].startswith("channels.yaml:2:14: YAML syntax:")
+    assert caught.value.problems == [
+        "channels.yaml:2:14: a value cannot start with '@': YAML reserves that character; put the value in "
+        'quotes: "@name"'
+    ]
 
 
 def test_hot_reload_keeps_the_last_good_routing(tmp_path: Path) -> None:
@@ -115,8 +119,8 @@ def settings_for(tmp_path: Path, **env: str) -> Settings:
 )
 def test_delivery_is_wired_only_when_configured(tmp_path: Path, env: dict[str, str], live: bool,
                                                 with_file: bool, on: bool) -> None:
-    if with_file:
-        (tmp_path / "channels.yaml").write_text(GOOD, encoding="utf-8")
+    if with_file:  # settings_for's watchlist has 'ambush' and 'attack'
+        (tmp_path / "channels.yaml").write_text(GOOD.replace("russia, attack", "ambush, attack"), encoding="utf-8")
     store = Store(tmp_path / "d.db")
     runtime = assemble(settings_for(tmp_path, **env), store, live=live)
     assert any(isinstance(s, Delivery) for s in runtime.sinks) is on
@@ -133,14 +137,39 @@ def test_telegram_on_without_channels_file_is_a_config_error(tmp_path: Path) -> 
 
 def test_the_shipped_example_is_valid() -> None:
     example = Path(__file__).resolve().parent.parent / "watchlists" / "channels.yaml.example"
-    routing = parse_routing(str(example), example.read_text(encoding="utf-8"))
+    topics = {t.name for t in build(default_watchlists()).watchlist.topics}
+    routing = parse_routing(str(example), example.read_text(encoding="utf-8"), Known(topics, ("en", "fr", "ar", "ha")))
     assert routing.channels[0].chat_id == "@sahel_alerts_en" and routing.admin_chat_id == "-1009876543210"
 
 
-def test_a_topic_no_watchlist_defines_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_topic_no_watchlist_defines_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "channels.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    RoutingHolder(path, lambda: {"attack", "ambush"})
+    with pytest.raises(WatchlistError) as caught:
+        RoutingHolder(path, lambda: {"attack", "ambush", "russia_wagner"})
+    assert caught.value.problems == [
+        f"{path}:3:14: topic 'russia' is in no watchlist, so this channel would never get it; "
+        "did you mean 'russia_wagner'?"
+    ]
+
+
+def test_language_codes_posts_never_carry(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    source = "channels:\n  - chat_id: -100\n    languages: [fre, en, tmh, es, und, ha]\n"
+    routing, problems = check_routing("channels.yaml", source, Known(None, ("en", "fr", "ar", "ha")))
+    assert routing is None
+    assert [str(p) for p in problems] == [
+        "channels.yaml:3:17: unknown language code 'fre': posts carry two-letter ISO 639-1 codes; write 'fr'",
+        "channels.yaml:3:26: unknown language code 'tmh': this language has no two-letter code, so its posts "
+        "are labelled 'und'; write 'und'",
+        "channels.yaml:3:31: warning: no post is labelled 'es': the bot detects only en, fr, ar, ha "
+        "(SAHELWATCH_LANGUAGES), others are 'und'; add it there or drop it here",
+    ]
+    path = tmp_path / "channels.yaml"
+    path.write_text(source.replace("fre, ", "").replace("tmh, ", ""), encoding="utf-8")
+    assert RoutingHolder(path, None, ("en", "fr")).get().channels[0].languages == {"en", "es", "und", "ha"}
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
-        f"{path}:2: topic 'russia' is in no watchlist; this channel gets no posts for it"
+        f"{path}:3:21: warning: no post is labelled 'es': the bot detects only en, fr (SAHELWATCH_LANGUAGES), "
+        "others are 'und'; add it there or drop it here",
+        f"{path}:3:30: warning: no post is labelled 'ha': the bot detects only en, fr (SAHELWATCH_LANGUAGES), "
+        "others are 'und'; add it there or drop it here",
     ]

@@ -21,7 +21,7 @@ SAMPLE = Path(bot.__file__).parent / "data" / "sample.jsonl"
 
 @pytest.fixture(scope="module")
 def posts() -> list[Post]:
-    with SAMPLE.open(encoding="utf-8") as fh:
+    with SAMPLE.open("rb") as fh:
         lines = list(read_lines(fh, default_platform="x"))
     assert [line.error for line in lines if line.error] == []
     return [line.post for line in lines if line.post]

@@ -97,7 +97,9 @@ def test_analyze_reads_a_file_and_reports_bad_lines_without_losing_the_others(tm
                                           '{"id": "b", "text": "Niger"}\n', encoding="utf-8")
     result = run_cli("analyze", "--watchlists", ".", "posts.jsonl", cwd=tmp_path)
     assert result.returncode == 1
-    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(x["line"], x.get("id"), "error" in x) for x in out] == [
+        (1, "a", False), (2, None, True), (3, None, True), (4, "b", False)]
     errors = [line.split(":")[:2] for line in result.stderr.splitlines()]
     assert errors == [["posts.jsonl", "2"], ["posts.jsonl", "3"]]
 

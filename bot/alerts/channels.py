@@ -3,21 +3,30 @@
 Uses the watchlists' node reader (:mod:`bot.watchlist.nodes`): duplicate keys are errors, YAML
 1.1 coercions (``no`` → False) are refused where text is expected, unknown keys get a
 did-you-mean hint. Chat ids may be written as numbers or quoted; ``@name`` must be quoted.
+Given the watchlists' topic names and the configured languages, a topic no watchlist defines
+and an unknown language code (``fre``) are errors; a real language the bot does not detect is a
+warning. :func:`check_routing` returns every problem; :func:`parse_routing` raises on errors.
 """
 
 from __future__ import annotations
 
+import difflib
+import logging
 import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import yaml
 
+from bot.alerts.languages import check_language
 from bot.alerts.routing import ChannelRule, Routing
 from bot.errors import WatchlistError
 from bot.watchlist.nodes import TAG, Reader, compose
 from bot.watchlist.schema import Mark, Problem
 
+log = logging.getLogger(__name__)
 TOP_KEYS = ("channels", "admins", "admin_chat_id")
 CHANNEL_KEYS = ("chat_id", "topics", "languages", "digest")
 DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
@@ -32,14 +41,47 @@ def _fields(reader: Reader, node: yaml.Node, known: tuple[str, ...], what: str) 
     return {key: value for key, _, value in pairs if key in known}
 
 
-def _texts(reader: Reader, node: yaml.Node, what: str) -> frozenset[str] | None:
+@dataclass(frozen=True)
+class Known:
+    """What channel filters are checked against (None: not checked)."""
+
+    topics: Collection[str] | None = None
+    languages: Collection[str] | None = None
+
+
+Check = Callable[[Reader, yaml.Node, str], None]
+
+
+def _texts(reader: Reader, node: yaml.Node, what: str, check: Check | None = None) -> frozenset[str] | None:
     items = reader.sequence(node, what)
     if items is None:
         return None
     if not items:
         reader.report(node, f"{what} is empty: leave the key out to take all {what}")
-    values = [reader.string(item, f"each item of {what}") for item in items]
-    return frozenset(v.strip() for v in values if v and v.strip())
+    values = []
+    for item in items:
+        value = (reader.string(item, f"each item of {what}") or "").strip()
+        if value and check is not None:
+            check(reader, item, value)
+        values.append(value)
+    return frozenset(v for v in values if v)
+
+
+def _topic_check(known: Collection[str]) -> Check:
+    def check(reader: Reader, node: yaml.Node, topic: str) -> None:
+        if topic not in known:
+            close = difflib.get_close_matches(topic, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "check the topic names in the watchlist files"
+            reader.report(node, f"topic '{topic}' is in no watchlist, so this channel would never get it; {hint}")
+    return check
+
+
+def _language_check(configured: Collection[str] | None) -> Check:
+    def check(reader: Reader, node: yaml.Node, code: str) -> None:
+        found = check_language(code, configured)
+        if found is not None:
+            reader.report(node, found[1], found[0])
+    return check
 
 
 def _chat_id(reader: Reader, node: yaml.Node, what: str) -> str | None:
@@ -59,7 +101,7 @@ def _digest(reader: Reader, node: yaml.Node) -> timedelta | None:
     return period
 
 
-def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark]) -> ChannelRule | None:
+def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark], known: Known) -> ChannelRule | None:
     fields = _fields(reader, node, CHANNEL_KEYS, "a channel")
     if "chat_id" not in fields:
         if isinstance(node, yaml.MappingNode):
@@ -68,8 +110,10 @@ def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark]) -> ChannelR
     chat_id = _chat_id(reader, fields["chat_id"], "chat_id")
     if chat_id in seen:
         reader.report(fields["chat_id"], f"chat_id {chat_id} is already routed at {seen[chat_id]}")
-    topics = _texts(reader, fields["topics"], "topics") if "topics" in fields else None
-    languages = _texts(reader, fields["languages"], "languages") if "languages" in fields else None
+    topic_check = _topic_check(known.topics) if known.topics is not None else None
+    topics = _texts(reader, fields["topics"], "topics", topic_check) if "topics" in fields else None
+    language_check = _language_check(known.languages)
+    languages = _texts(reader, fields["languages"], "languages", language_check) if "languages" in fields else None
     digest = _digest(reader, fields["digest"]) if "digest" in fields else None
     if chat_id is None:
         return None
@@ -78,13 +122,13 @@ def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark]) -> ChannelR
     return ChannelRule(chat_id, topics, languages, digest, f"{mark.file}:{mark.line}")
 
 
-def _channels(reader: Reader, node: yaml.Node | None, root: yaml.Node) -> list[ChannelRule]:
+def _channels(reader: Reader, node: yaml.Node | None, root: yaml.Node, known: Known) -> list[ChannelRule]:
     items = reader.sequence(node, "channels") if node is not None else None
     if not items:
         reader.report(node or root, "'channels' must be a non-empty list of channels")
         return []
     seen: dict[str, Mark] = {}
-    return [rule for item in items if (rule := _channel(reader, item, seen))]
+    return [rule for item in items if (rule := _channel(reader, item, seen, known))]
 
 
 def _admins(reader: Reader, node: yaml.Node | None) -> tuple[int, ...]:
@@ -95,27 +139,38 @@ def _admins(reader: Reader, node: yaml.Node | None) -> tuple[int, ...]:
     return tuple(int(item.value) for item in items if item not in bad)
 
 
-def parse_routing(file: str, source: str) -> Routing:
-    """The routing in ``source``; raises :class:`WatchlistError` listing every problem in file order."""
+def check_routing(file: str, source: str, known: Known = Known()) -> tuple[Routing | None, list[Problem]]:
+    """The routing in ``source`` (None when there are errors) and every problem, in file order."""
     root, problems = compose(file, source)
     if problems:
-        raise WatchlistError([str(p) for p in problems])
+        return None, problems
     if root is None:
-        raise WatchlistError([str(Problem(Mark(file, 1, 1), "empty file; it needs a 'channels' list"))])
+        return None, [Problem(Mark(file, 1, 1), "empty file; it needs a 'channels' list")]
     reader = Reader(file)
     top = _fields(reader, root, TOP_KEYS, "channels.yaml")
-    rules = _channels(reader, top.get("channels"), root)
+    rules = _channels(reader, top.get("channels"), root, known)
     admins = _admins(reader, top.get("admins"))
     admin_chat = _chat_id(reader, top["admin_chat_id"], "admin_chat_id") if "admin_chat_id" in top else None
-    errors = sorted(p for p in reader.problems if p.level == "error")
-    if errors:
-        raise WatchlistError([str(p) for p in errors])
-    return Routing(tuple(rules), admins, admin_chat)
+    found = sorted(reader.problems)
+    if any(p.level == "error" for p in found):
+        return None, found
+    return Routing(tuple(rules), admins, admin_chat), found
 
 
-def load_routing(path: Path, shown: str | None = None) -> Routing:
+def parse_routing(file: str, source: str, known: Known = Known()) -> Routing:
+    """The routing in ``source``; raises :class:`WatchlistError` listing every error in file order.
+    Warnings are logged."""
+    routing, problems = check_routing(file, source, known)
+    if routing is None:
+        raise WatchlistError([str(p) for p in problems if p.level == "error"])
+    for problem in problems:
+        log.warning("%s", problem)
+    return routing
+
+
+def load_routing(path: Path, shown: str | None = None, known: Known = Known()) -> Routing:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise WatchlistError([f"{shown or path}: cannot read: {exc}"]) from None
-    return parse_routing(shown or str(path), source)
+    return parse_routing(shown or str(path), source, known)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from bot.alerts.bot import make_bot
-from bot.alerts.channels import load_routing
+from bot.alerts.channels import Known, load_routing
 from bot.alerts.delivery import Delivery
 from bot.alerts.limits import AlertLimits
 from bot.alerts.outbox import enqueue_hook
@@ -40,13 +40,15 @@ class RoutingHolder:
     """The routing in use; :meth:`check_now` swaps in a valid edit, keeps the old one otherwise.
 
     A change is loaded once the file has stayed the same for one check (an editor may write it
-    in several steps). ``known_topics`` (the watchlists' topic names) turns a topic that no
-    watchlist defines into a logged warning.
+    in several steps). ``known_topics`` (the watchlists' topic names) makes a topic that no
+    watchlist defines an error, ``languages`` (the configured ones) a language posts never carry.
     """
 
-    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None) -> None:
+    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
+                 languages: Collection[str] | None = None) -> None:
         self.path = path
         self.known_topics = known_topics
+        self.languages = languages
         self._routing = self._load()  # no last good one yet: errors go to the caller
         self._stamp = self._pending = _stamp(path)
         self.on_invalid: list[Callable[[WatchlistError], object]] = []
@@ -71,13 +73,8 @@ class RoutingHolder:
         return True
 
     def _load(self) -> Routing:
-        routing = load_routing(self.path)
-        known = self.known_topics() if self.known_topics else None
-        for rule in routing.channels if known is not None else ():
-            for topic in sorted((rule.topics or frozenset()) - known):
-                log.warning("%s: topic '%s' is in no watchlist; this channel gets no posts for it",
-                            rule.where, topic)
-        return routing
+        topics = self.known_topics() if self.known_topics else None
+        return load_routing(self.path, known=Known(topics, self.languages))
 
     async def watch(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         while not stop.is_set():
@@ -105,8 +102,9 @@ def telegram_delivery(runtime: Runtime) -> None:
     if not wanted(runtime, path):
         return
     watchlist = runtime.extras.get("watchlist")
-    holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None)
     settings = runtime.settings
+    holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,
+                           settings.languages)
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
     delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace),

@@ -1,7 +1,7 @@
 """The ``sahelwatch`` command line. It mirrors the library: each command is a thin layer over
 functions importable from ``bot``. Errors SahelWatch raises on purpose become one line on
-stderr and exit code 2 (3 when the watchdog stopped a stuck bot); everything else is a bug and
-keeps its traceback."""
+stderr and exit code 2 (3 when the watchdog stopped a stuck bot, 4 when the database refused
+writes); everything else is a bug and keeps its traceback."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bot.errors import ConfigError, SahelWatchError, StalledError, WatchlistError
+from bot.errors import ConfigError, SahelWatchError, StalledError, StorageError, WatchlistError
 
 
 class Group(click.Group):
@@ -24,6 +24,9 @@ class Group(click.Group):
         except StalledError as exc:
             click.echo(f"sahelwatch: {exc}", err=True)
             sys.exit(3)
+        except StorageError as exc:
+            click.echo(f"sahelwatch: database error: {exc}", err=True)
+            sys.exit(4)
         except (ConfigError, SahelWatchError) as exc:
             click.echo(f"sahelwatch: error: {exc}", err=True)
             sys.exit(2)

@@ -2,14 +2,17 @@
 it decided, one JSON line per post, in input order.
 
 Posts are stored as ``run`` stores them (so later posts dedupe against earlier ones), in a
-throwaway database unless ``--db`` is given. Malformed lines are reported on stderr as
-``FILE:LINE: problem`` and skipped (exit status 1 at the end); invalid watchlists stop the
-command with exit status 2 before any post is read.
+throwaway database unless ``--db`` is given. Every non-blank input line gets one output line:
+its result (with ``"line": N``), or ``{"line": N, "error": "..."}`` for a malformed line or a
+post that failed in the pipeline (also on stderr as ``FILE:LINE: skipped: problem``; exit
+status 1 at the end). Invalid watchlists stop the command with exit status 2 before any post
+is read; a database that refuses writes stops it with exit status 4.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from pathlib import Path
 from typing import IO, Any
@@ -19,26 +22,31 @@ import click
 from bot.cli import main
 from bot.cli.common import load_settings
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
+from bot.errors import StorageError
 from bot.models import Post, split_key
 from bot.runtime import assemble
 from bot.sources.base import Collected
 from bot.sources.jsonl import read_lines
+from bot.sources.payload import PayloadLimits
 from bot.store.db import Store
+from bot.store.faults import fault_of
 
 SOURCE_NAME = "analyze"
+log = logging.getLogger(__name__)
 
 
 @main.command("analyze")
 @WATCHLISTS_OPTION
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="SQLite file to store into and dedupe against (default: a throwaway one).")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-def analyze(directory: Path | None, db: Path | None, source: IO[str]) -> None:
+@click.argument("source", type=click.File("rb"), default="-")
+def analyze(directory: Path | None, db: Path | None, source: IO[bytes]) -> None:
     """Run JSONL posts from SOURCE (a file, or '-' for stdin) through the pipeline.
 
     Each input line needs "id" and "text" (optional: lang, author, created_at, platform, url).
-    Prints one JSON line per post: id, lang, topics, severity, matches, duplicate_of, and where
-    and what: country (ISO alpha-2), place, admin1, event (ACLED type), casualties, place_why.
+    Prints one JSON line per input line: line, id, lang, topics, severity, matches,
+    duplicate_of, and where and what: country (ISO alpha-2), place, admin1, event (ACLED type),
+    casualties, place_why; or {"line": N, "error": "..."} for a line that could not be analysed.
 
     \b
     Example:
@@ -49,24 +57,37 @@ def analyze(directory: Path | None, db: Path | None, source: IO[str]) -> None:
         settings = load_settings(db or Path(tmp) / "analyze.db", x="off", telegram="off",
                                  watchlists=resolve(directory))
         store = Store(settings.db)
+        limits = PayloadLimits.from_settings(settings)
         try:
-            skipped = _analyze(assemble(settings, store, live=False).app().ingest_one, source)
+            skipped = _analyze(assemble(settings, store, live=False).app().ingest_one, source, limits)
         finally:
             store.close()
     if skipped:
         raise SystemExit(1)
 
 
-def _analyze(ingest: Any, source: IO[str]) -> int:
+def _analyze(ingest: Any, source: IO[bytes], limits: PayloadLimits) -> int:
     skipped = 0
-    for line in read_lines(source):
+    for line in read_lines(source, limits=limits):
         if line.post is None:
-            click.echo(f"{source.name}:{line.number}: skipped: {line.error}", err=True)
-            skipped += 1
+            skipped += _skip(source, line.number, str(line.error))
             continue
-        result = ingest(SOURCE_NAME, Collected(line.post, None))
-        click.echo(json.dumps(output_record(line.post, result), ensure_ascii=False))
+        try:
+            result = ingest(SOURCE_NAME, Collected(line.post, None))
+        except Exception as exc:
+            if fault_of(exc) is not None:
+                raise StorageError(f"{fault_of(exc)} ({exc}) at line {line.number}") from exc
+            log.exception("post not analysed", extra={"line": line.number, "post": line.post.key})
+            skipped += _skip(source, line.number, f"{type(exc).__name__}: {exc}"[:300])
+            continue
+        click.echo(json.dumps({"line": line.number, **output_record(line.post, result)}, ensure_ascii=False))
     return skipped
+
+
+def _skip(source: IO[bytes], number: int, error: str) -> int:
+    click.echo(json.dumps({"line": number, "error": error}, ensure_ascii=False))
+    click.echo(f"{getattr(source, 'name', '-')}:{number}: skipped: {error}", err=True)
+    return 1
 
 
 def output_record(post: Post, result: Post | None) -> dict[str, Any]:

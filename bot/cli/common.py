@@ -73,11 +73,19 @@ def run_until_signal(main: Callable[[asyncio.Event], Awaitable[T]]) -> T:
     return asyncio.run(runner())
 
 
+SHOWN_SKIPS = 20
+
+
 def print_summary(summary: Summary) -> None:
     click.echo(
         f"read {summary.read}, stored {summary.stored}, duplicates {summary.duplicates}, "
-        f"already stored {summary.already_stored}, dropped {summary.dropped}, errors {summary.errors}"
+        f"already stored {summary.already_stored}, dropped {summary.dropped}, errors {summary.errors}, "
+        f"skipped {len(summary.skipped)}"
     )
+    for where in summary.skipped[:SHOWN_SKIPS]:
+        click.echo(f"skipped {where}")
+    if len(summary.skipped) > SHOWN_SKIPS:
+        click.echo(f"skipped ... and {len(summary.skipped) - SHOWN_SKIPS} more (see the log)")
     langs = ", ".join(f"{k} {v}" for k, v in sorted(summary.languages.items(), key=lambda kv: -kv[1]))
     click.echo(f"languages: {langs or '-'}")
     topics = ", ".join(f"{k} {v}" for k, v in sorted(summary.topics.items(), key=lambda kv: -kv[1]))

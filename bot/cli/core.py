@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from bot.cli.common import DB_OPTION, catch_stop_signals, load_settings, print_s
 from bot.config import Settings
 from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
+from bot.sources.payload import PayloadLimits
 from bot.sources.replay import ReplaySource, sample_path
 from bot.store.db import Store
 
@@ -22,11 +24,16 @@ log = logging.getLogger(__name__)
 
 
 def replay_files(settings: Settings, files: list[Path], speed: float | None, console: bool,
-                 stop: asyncio.Event | None = None, live: bool = False) -> Summary:
-    """Replay ``files`` through the full pipeline into ``settings.db``; return the summary."""
+                 stop: asyncio.Event | None = None, live: bool = False,
+                 on_done: Callable[[Summary], None] | None = None) -> Summary:
+    """Replay ``files`` through the full pipeline into ``settings.db``; return the summary.
+
+    ``on_done`` gets the summary even when the run fails (a database fault raises
+    :class:`~bot.errors.StorageError` after it)."""
     store = Store(settings.db)
     runtime = assemble(settings, store, live=live)
-    runtime.sources.extend(ReplaySource(f, speed=speed) for f in files)
+    replays = [ReplaySource(f, speed=speed, limits=PayloadLimits.from_settings(settings)) for f in files]
+    runtime.sources.extend(replays)
     if console:
         runtime.sinks.append(ConsoleSink())
     app = runtime.app()
@@ -39,7 +46,10 @@ def replay_files(settings: Settings, files: list[Path], speed: float | None, con
     try:
         return run_until_signal(go) if stop is None else asyncio.run(go(stop))
     finally:
+        app.summary.skipped += [f"{r.path.name}:{n}: {why}" for r in replays for n, why in r.skipped]
         store.close()
+        if on_done is not None:
+            on_done(app.summary)
 
 
 def announce(runtime: Runtime) -> None:
@@ -97,12 +107,16 @@ def run(db: Path | None, replays: tuple[Path, ...], speed: float | None, console
 def replay(files: tuple[Path, ...], db: Path | None, speed: float | None, console: bool) -> None:
     """Replay JSONL files (as written by `export`) into the database, then exit.
 
+    Prints what was stored, duplicates and every skipped line with its reason. Exit status 0
+    when every line was read (skipped lines included), 4 when the database refused writes
+    (disk full, read-only): run it again once fixed, it resumes after the last stored line.
+
     \b
     Example:
         sahelwatch replay export.jsonl --db storage/sahelwatch.db
     """
     settings = load_settings(db, x="off", telegram="off")
-    print_summary(replay_files(settings, list(files), speed, console))
+    replay_files(settings, list(files), speed, console, on_done=print_summary)
 
 
 def _register() -> None:

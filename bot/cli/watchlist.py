@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
+from bot.check import check_all
 from bot.cli import main
 from bot.cli.common import load_settings
 from bot.pipeline.match import Hit, Matcher
 from bot.runtime import watchlists_dir
 from bot.text import Folded
-from bot.watchlist.load import check_directory
 from bot.watchlist.reload import build
 from bot.watchlist.schema import Checked
 
@@ -43,32 +43,37 @@ def watchlist() -> None:
 
 @watchlist.command("check")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-def check(directory: Path | None) -> None:
-    """Check every watchlist file in DIRECTORY (default: the one `run` uses).
+@click.option("--strict", is_flag=True, help="warnings fail too (exit 1): for the CI of a watchlists repository")
+def check(directory: Path | None, strict: bool) -> None:
+    """Check every watchlist file in DIRECTORY (default: the one `run` uses), and its
+    channels.yaml against the watchlists' topics and SAHELWATCH_LANGUAGES.
 
     Prints one 'file:line:column: problem' line per error or warning, then a summary.
-    Exits 1 when there are errors, 0 when the watchlists are valid (warnings allowed).
+    Exits 1 when there are errors (with --strict: errors or warnings), 0 otherwise.
 
     \b
     Example:
       sahelwatch watchlist check watchlists/
+      sahelwatch watchlist check --strict .
     """
-    checked = check_directory(resolve(directory))
+    found = check_all(resolve(directory), load_settings().languages)
+    checked = found.checked
     for problem in checked.problems:
         click.echo(str(problem))
-    click.echo(summary(checked))
-    if checked.errors:
+    click.echo(summary(checked, found.extra_files))
+    if checked.errors or (strict and checked.warnings):
         raise SystemExit(1)
 
 
-def summary(checked: Checked) -> str:
+def summary(checked: Checked, extra_files: tuple[str, ...] = ()) -> str:
     counts = f"{len(checked.errors)} error(s), {len(checked.warnings)} warning(s)"
     if checked.watchlist is None:
         return f"invalid: {counts}"
     wl = checked.watchlist
     terms = sum(len(t.terms) for t in wl.topics)
+    also = "".join(f" and {name}" for name in extra_files)
     return (f"valid: {len(wl.topics)} topics, {terms} terms, {len(wl.accounts)} accounts "
-            f"in {len(wl.files)} file(s); {counts}")
+            f"in {len(wl.files)} file(s){also}; {counts}")
 
 
 @watchlist.command("explain")

@@ -65,6 +65,11 @@ class DedupeSettings:
         return cls.from_settings(Settings.from_env(env))
 
 
+NEAR_CHARS = 10_000
+"""Near-duplicate checks (MinHash, verification, the index copy) read at most this many
+normalised characters; exact-text dedupe hashes the whole text."""
+
+
 def find_duplicate(
     db: Database, post: Post, fp: Fingerprint, settings: DedupeSettings
 ) -> tuple[str | None, Signature | None]:
@@ -86,8 +91,9 @@ def find_duplicate(
     head = cut_copy_of(db, post, cut, (since, until)) if cut else None
     if head is not None or len(fp.norm) < settings.min_chars:
         return head, None
-    sig = signature(fp.norm)
-    new = Features(post.lang, sig, fp.norm, " ".join(fp.keys))
+    norm = fp.norm[:NEAR_CHARS]  # a bounded prefix: a 40,000-character post costs what a long one does
+    sig = signature(norm)
+    new = Features(post.lang, sig, norm, " ".join(fp.keys))
     return near_duplicate(db, new, settings, (since, until)), sig
 
 

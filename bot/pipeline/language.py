@@ -141,8 +141,12 @@ def default_tagger() -> LanguageTagger:
     return tagger_for(LanguageSettings.from_env())
 
 
+DETECT_CHARS = 2_000
+"""Language is detected on this bounded prefix of the cleaned text (plenty for any detector)."""
+
+
 def language(post: Post, context: Context) -> Post:
     """Pipeline stage. Uses ``context.extras["language"]`` when given, else the env default."""
     tagger: LanguageTagger = context.extras.get(EXTRAS_KEY) or default_tagger()
-    result = tagger.tag(post.norm_text or clean(post.text), post.lang_hint)
+    result = tagger.tag((post.norm_text or clean(post.text))[:DETECT_CHARS], post.lang_hint)
     return post.with_(lang=result.lang, lang_conf=result.conf, lang_detector=result.detector)

@@ -6,23 +6,85 @@ One JSON object per line. Required: ``id`` and ``text``. Optional: ``platform`` 
 ``{kind, url, preview_url, width, height, duration_ms, alt_text}``), ``refs``
 (``{repost_of, quote_of, reply_to}``). Export adds derived fields (``lang_detected``,
 ``topics``, ``matches``, ``duplicate_of`` ...) which readers ignore.
+
+Lines are read as bytes and decoded one by one (invalid UTF-8 becomes U+FFFD in that line
+only), parsed behind the guards of :mod:`bot.sources.payload` and validated into
+:class:`Record`: a bad line yields its number and the reason, and reading goes on.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import IO, Any
+from datetime import datetime
+from typing import IO, Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
 
 from bot.models import Media, Post, Refs, utcnow
+from bot.sources.payload import (
+    DEFAULT_LIMITS,
+    Count,
+    Dimension,
+    Payload,
+    PayloadError,
+    PayloadLimits,
+    Short,
+    Text,
+    Timestamp,
+    Url,
+    bounded,
+    iter_lines,
+    loads,
+    parse_timestamp,
+    raw_copy,
+    validate,
+)
 
-MEDIA_KINDS = ("photo", "video", "gif")
+RecordError = PayloadError
+"""A JSONL line that is not a valid post record."""
 
 
-class RecordError(ValueError):
-    """A JSONL line that is not a valid post record."""
+def _ident(value: object) -> object:
+    """Ids may be JSON numbers (``"id": 12``): kept as their decimal string."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _optional(value: object) -> object:
+    return None if value == "" else value
+
+
+Ident = Annotated[Short, BeforeValidator(_ident), Field(min_length=1, max_length=200)]
+
+
+class MediaRecord(Payload):
+    kind: Literal["photo", "video", "gif"] = "photo"
+    url: Url
+    preview_url: Url = None
+    width: Dimension | None = None
+    height: Dimension | None = None
+    duration_ms: Count | None = None
+    alt_text: Short | None = None
+
+
+class RefsRecord(Payload):
+    repost_of: Annotated[Ident | None, BeforeValidator(_optional)] = None
+    quote_of: Annotated[Ident | None, BeforeValidator(_optional)] = None
+    reply_to: Annotated[Ident | None, BeforeValidator(_optional)] = None
+
+
+class Record(Payload):
+    id: Ident
+    text: Text
+    platform: Annotated[Short | None, BeforeValidator(_optional)] = None
+    url: Url = None
+    author: Short | None = None
+    author_id: Annotated[Short | None, BeforeValidator(_ident)] = None
+    author_name: Short | None = None
+    created_at: Annotated[Timestamp | None, BeforeValidator(_optional)] = None
+    lang: Short | None = None
+    media: Annotated[list[MediaRecord], Field(max_length=10_000)] | None = None
+    refs: RefsRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -33,87 +95,65 @@ class Line:
 
 
 def parse_time(value: object) -> datetime:
+    """An ISO 8601 time (naive: UTC); empty: now. Raises :class:`RecordError` when invalid."""
     if value in (None, ""):
         return utcnow()
-    if not isinstance(value, str):
-        raise RecordError(f"created_at must be an ISO 8601 string, got {type(value).__name__}")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_timestamp(value)
     except ValueError as exc:
-        raise RecordError(f"created_at is not ISO 8601: {value!r}") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        raise RecordError(f"created_at: {exc}") from None
 
 
-def _str(record: dict[str, Any], name: str, default: str = "") -> str:
-    value = record.get(name, default)
-    if value is None:
-        return default
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise RecordError(f"{name} must be a string")
-    return value
+def _media(items: list[MediaRecord] | None, limits: PayloadLimits) -> tuple[Media, ...]:
+    kept = [m for m in items or [] if m.url is not None]  # over-long URLs were dropped
+    return tuple(Media(m.kind, m.url, m.preview_url, m.width, m.height, m.duration_ms, m.alt_text)  # type: ignore[arg-type]
+                 for m in kept[: limits.max_media])
 
 
-def _media(items: object) -> tuple[Media, ...]:
-    if items in (None, []):
-        return ()
-    if not isinstance(items, list):
-        raise RecordError("media must be a list")
-    out = []
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise RecordError("each media item needs a url")
-        kind = item.get("kind", "photo")
-        if kind not in MEDIA_KINDS:
-            raise RecordError(f"media kind must be one of {', '.join(MEDIA_KINDS)}")
-        fields = ("preview_url", "width", "height", "duration_ms", "alt_text")
-        out.append(Media(kind=kind, url=item["url"], **{k: item.get(k) for k in fields}))
-    return tuple(out)
-
-
-def _refs(value: object) -> Refs:
-    if not value:
-        return Refs()
-    if not isinstance(value, dict):
-        raise RecordError("refs must be an object")
-    return Refs(**{k: (str(value[k]) if value.get(k) else None) for k in ("repost_of", "quote_of", "reply_to")})
-
-
-def post_from_record(record: object, default_platform: str = "replay") -> Post:
+def post_from_record(record: object, default_platform: str = "replay", limits: PayloadLimits = DEFAULT_LIMITS,
+                     big: bool = False) -> Post:
     """Build a Post from one decoded JSONL record; raise :class:`RecordError` when invalid."""
     if not isinstance(record, dict):
         raise RecordError("line is not a JSON object")
-    post_id, text = _str(record, "id"), _str(record, "text")
-    if not post_id:
-        raise RecordError("missing required field 'id'")
-    if "text" not in record:
-        raise RecordError("missing required field 'text'")
+    for name in ("id", "text"):
+        if record.get(name) is None:
+            raise RecordError(f"missing required field '{name}'")
+    valid = validate(Record, record, limits)
+    text, truncated = bounded(valid.text, limits)
+    refs = valid.refs or RefsRecord()
     return Post(
-        platform=_str(record, "platform", default_platform) or default_platform,
-        platform_id=post_id,
+        platform=valid.platform or default_platform,
+        platform_id=valid.id,
         text=text,
-        created_at=parse_time(record.get("created_at")),
-        url=_str(record, "url"),
-        author_id=_str(record, "author_id"),
-        author_handle=_str(record, "author"),
-        author_name=_str(record, "author_name"),
-        lang_hint=_str(record, "lang") or None,
-        media=_media(record.get("media")),
-        refs=_refs(record.get("refs")),
-        raw=json.dumps(record, ensure_ascii=False, sort_keys=True),
+        truncated=truncated,
+        created_at=valid.created_at or utcnow(),
+        url=valid.url or "",
+        author_id=valid.author_id or "",
+        author_handle=valid.author or "",
+        author_name=valid.author_name or "",
+        lang_hint=valid.lang or None,
+        media=_media(valid.media, limits),
+        refs=Refs(refs.repost_of, refs.quote_of, refs.reply_to),
+        raw=raw_copy(record, limits, big or truncated),
     )
 
 
-def read_lines(stream: IO[str], default_platform: str = "replay", start_after: int = 0) -> Iterator[Line]:
-    """Yield every non-blank line after line ``start_after`` as a Post or an error."""
-    for number, text in enumerate(stream, start=1):
-        if number <= start_after or not text.strip():
+def read_lines(stream: IO[bytes], default_platform: str = "replay", start_after: int = 0,
+               limits: PayloadLimits = DEFAULT_LIMITS) -> Iterator[Line]:
+    """Yield every non-blank line after line ``start_after`` as a Post or an error. Never raises
+    for what the stream contains (only for errors reading the stream itself)."""
+    for line in iter_lines(stream, limits.max_line_bytes, start_after):
+        if line.text is None:
+            yield Line(line.number, None, f"line too long: {line.size} bytes (limit {limits.max_line_bytes})")
+            continue
+        if not line.text.strip():
             continue
         try:
-            yield Line(number, post_from_record(json.loads(text), default_platform))
-        except (json.JSONDecodeError, RecordError, TypeError) as exc:
-            yield Line(number, None, str(exc))
+            record = loads(line.text, limits)
+            big = len(line.text) > limits.max_post_chars
+            yield Line(line.number, post_from_record(record, default_platform, limits, big))
+        except PayloadError as exc:
+            yield Line(line.number, None, str(exc))
 
 
 def record_from_post(post: Post) -> dict[str, Any]:
@@ -134,4 +174,5 @@ def record_from_post(post: Post) -> dict[str, Any]:
         "topics": list(post.topics),
         "matches": [vars(m) for m in post.matches],
         "duplicate_of": post.duplicate_of,
+        "truncated": post.truncated,
     }

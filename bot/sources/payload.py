@@ -186,28 +186,34 @@ def limits_of(info: Info) -> PayloadLimits:
     return context.get("limits", DEFAULT_LIMITS)
 
 
-def _url(value: str | None, info: Info) -> str | None:
+def _url(value: str | None, info: Info) -> str | None:  # after validation: value is a str
     """Over-long URLs are dropped (None), not refused: the rest of the item stays."""
     if value is None or len(value) > limits_of(info).max_url_chars:
         return None
     return value
 
 
-def _timestamp(value: object) -> datetime:
+def parse_timestamp(value: object) -> datetime:
+    """An ISO 8601 string as an aware UTC datetime (naive means UTC); ValueError otherwise."""
     if not isinstance(value, str) or len(value) > 40:
         raise ValueError("must be an ISO 8601 timestamp string")
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-Text = Annotated[str, Strict(), AfterValidator(clean_text)]
+def _clean(value: object) -> object:
+    """Before validation: pydantic-core cannot even read a str holding a lone surrogate."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, Strict(), BeforeValidator(_clean)]
 """A string of any length (bounded later by :func:`bounded`), lone surrogates replaced."""
-Short = Annotated[str, Strict(), Field(max_length=1000), AfterValidator(clean_text)]
+Short = Annotated[str, Strict(), Field(max_length=1000), BeforeValidator(_clean)]
 """Names, handles, codes, alt texts: a string of at most 1,000 characters."""
-Url = Annotated[str | None, Strict(), AfterValidator(_url)]
+Url = Annotated[str | None, Strict(), BeforeValidator(_clean), AfterValidator(_url)]
 Count = Annotated[int, Strict(), Field(ge=0, le=2**53)]
 Dimension = Annotated[int, Strict(), Field(ge=0, le=1_000_000)]
-Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
 
 
 class Payload(BaseModel):

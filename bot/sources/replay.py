@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.jsonl import read_lines
+from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
@@ -29,8 +30,11 @@ def sample_path() -> Path:
 
 class ReplaySource:
     def __init__(self, path: str | Path, *, speed: float | None = None, name: str | None = None,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, limits: PayloadLimits = DEFAULT_LIMITS) -> None:
         self.path = Path(path)
+        self.limits = limits
+        self.skipped: list[tuple[int, str]] = []
+        """(line number, reason) of every line skipped."""
         self.speed = speed
         self.name = name or f"replay:{self.path.name}"
         self.health = SourceHealth(self.name)
@@ -40,14 +44,15 @@ class ReplaySource:
         start_after = int(cursor) if cursor and cursor.isdigit() else 0
         previous: datetime | None = None
         self.health.connected = True
-        with self.path.open(encoding="utf-8") as stream:
-            for line in read_lines(stream, start_after=start_after):
+        with self.path.open("rb") as stream:
+            for line in read_lines(stream, start_after=start_after, limits=self.limits):
                 if stop.is_set():
                     break
                 if line.post is None:
                     log.warning("malformed line skipped", extra={"source": self.name, "file": str(self.path),
                                                                   "line": line.number, "error": line.error})
                     self.health.error(f"line {line.number}: {line.error}")
+                    self.skipped.append((line.number, str(line.error)))
                     continue
                 await self._pace(previous, line.post.created_at)
                 previous = line.post.created_at

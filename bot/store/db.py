@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from bot.errors import ConfigError
 from bot.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -28,20 +29,33 @@ PostHook = Callable[[sqlite_utils.Database, "Post", int], None]
 BUSY_TIMEOUT_MS = 5000
 
 
+def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    """Open ``path``, creating its directory when missing; a :class:`ConfigError` naming the path
+    (CLI exit 2) when that cannot be done."""
+    try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
+        conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"cannot open the database {path} (SAHELWATCH_DB or --db): {reason}") from None
+    return conn
+
+
 class Store:
     """One SQLite file. Not thread-safe: one owner (the event loop) per Store."""
 
-    def __init__(self, path: str | Path, *, synchronous: str = "NORMAL", migrate: bool = True) -> None:
+    def __init__(self, path: str | Path, *, synchronous: str = "NORMAL", migrate: bool = True,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = _connect(self.path, busy_timeout_ms)
         self.db = sqlite_utils.Database(conn)
         self.post_hooks: list[PostHook] = []
         with self.db.ensure_autocommit_on():
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(f"PRAGMA synchronous={synchronous}")
-        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         self.db.execute("PRAGMA foreign_keys=ON")
         if migrate:
             self.migrate()

@@ -1,10 +1,12 @@
-"""Term checks that depend on matching: terms that fold to nothing (errors) and terms that will
-over-match (warnings: very short terms, very common words, repeated terms)."""
+"""Term checks that depend on matching: terms that fold to nothing (errors), terms that will
+over-match (warnings: very short terms, very common words, repeated terms) and terms an
+``exclude`` of their own topic always cancels (warnings: the term can never fire)."""
 
 from __future__ import annotations
 
 from bot.text import fold_term
 from bot.watchlist.schema import Level, Problem, Role, Term, Topic
+from bot.watchlist.variants import variants
 
 COMMON_WORDS = {
     "en": "a an and are as at be but by can for from has have he in is it its may new news not now of on "
@@ -32,7 +34,28 @@ def lint_topic(topic: Topic) -> list[Problem]:
                 line = seen[key].mark.line
                 problems.append(_warn(term, f"'{term.text}' repeats a term of line {line} in '{role}'"))
             seen.setdefault(key, term)
+    return problems + _cancelled(topic)
+
+
+def _cancelled(topic: Topic) -> list[Problem]:
+    """Terms whose every match also contains an exclude of the topic: they can never fire it."""
+    problems = []
+    excludes = [ex for ex in topic.exclude if not ex.case_sensitive]  # those cancel only some casings
+    for term in topic.terms:
+        folded = fold_term(term.body)
+        text = f" {folded}" if term.prefix else f" {folded} "  # a prefix term also matches longer words
+        cancel = next((ex for ex in excludes if _contains(text, ex)), None)
+        if cancel is not None:
+            same = "is the same as" if fold_term(cancel.body) == folded else "contains"
+            problems.append(_warn(term, f"term '{term.text}' {same} the exclude '{cancel.text}' "
+                                        f"(line {cancel.mark.line}): every post it matches is excluded, so it can "
+                                        f"never fire topic '{topic.name}'; remove one of them"))
     return problems
+
+
+def _contains(text: str, exclude: Term) -> bool:
+    """Whether ``exclude`` matches inside the folded, space-padded ``text`` (a whole-word hit)."""
+    return any((f" {form}" if exclude.prefix else f" {form} ") in text for form in variants(exclude))
 
 
 def check_term(term: Term) -> list[Problem]:

@@ -50,7 +50,7 @@ def check_directory(directory: str | Path) -> Checked:
         topics += file_topics
         accounts += file_accounts
         problems += file_problems
-    problems += _duplicate_topics(topics)
+    problems += _duplicate_topics(topics) + _duplicate_accounts(accounts)
     if (Path(directory) / EVENTS_FILE).is_file():
         problems += check_events(Path(directory) / EVENTS_FILE, shown_path(directory, EVENTS_FILE))[1]
     problems.sort()
@@ -99,4 +99,19 @@ def _duplicate_topics(topics: list[Topic]) -> list[Problem]:
             where = first[topic.name].mark
             problems.append(Problem(topic.mark, f"topic '{topic.name}' is already defined at {where}"))
         first.setdefault(topic.name, topic)
+    return problems
+
+
+def _duplicate_accounts(accounts: list[Account]) -> list[Problem]:
+    """The same account twice (X handles ignore case; '@' is optional): a warning at the repeat."""
+    first: dict[tuple[str, str], Account] = {}
+    problems = []
+    for account in accounts:
+        key = (account.platform, account.handle.casefold())
+        if key in first:
+            where = first[key].mark
+            problems.append(Problem(account.mark, f"account '{account.handle}' is already listed at {where} "
+                                                  f"(X handles ignore case and '@' is optional); remove one",
+                                    "warning"))
+        first.setdefault(key, account)
     return problems

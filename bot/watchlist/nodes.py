@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import yaml
 
 from bot.watchlist.schema import Level, Mark, Problem
+from bot.watchlist.yamlerrors import friendly
 
 TAG = "tag:yaml.org,2002:"
 # libyaml's parser when PyYAML was built with it (same resolver and marks, ~5x faster reloads)
@@ -21,14 +22,11 @@ KINDS = {"bool": "a boolean", "int": "a number", "float": "a number", "timestamp
 
 
 def compose(file: str, text: str) -> tuple[yaml.Node | None, list[Problem]]:
-    """The node tree of one YAML document, or a problem with the parser's position."""
+    """The node tree of one YAML document, or a plain-words problem at the line to change."""
     try:
         return yaml.compose(text, Loader=LOADER), []
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(s for s in (exc.context, exc.problem) if s)
-        return None, [Problem(Mark(file, line, column), f"YAML syntax: {detail}")]
+        return None, [friendly(file, text, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem(Mark(file, 1, 1), f"YAML: {exc}")]
 

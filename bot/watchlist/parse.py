@@ -96,6 +96,7 @@ def _terms(reader: Reader, node: yaml.Node, what: str, exclude: bool = False) ->
 def _term(reader: Reader, node: yaml.Node) -> Term | None:
     if not isinstance(node, yaml.MappingNode):
         text = reader.string(node, "a term")
+        _joined_items(reader, node, text)
         return None if text is None else Term(text=text, mark=reader.mark(node))
     pairs = reader.mapping(node, "a term")
     if pairs is None:
@@ -111,6 +112,21 @@ def _term(reader: Reader, node: yaml.Node) -> Term | None:
         return None
     options = {k: v for k, v in flags.items() if v is not None}
     return Term(text=text, mark=reader.mark(values["term"]), **options)  # type: ignore[arg-type]
+
+
+def _joined_items(reader: Reader, node: yaml.Node, text: str | None) -> None:
+    """Warn about an unquoted term with " - " inside: usually a list item indented one level
+    deeper than the one above it, which YAML reads as the rest of that item (one term)."""
+    if text is None or " - " not in text or getattr(node, "style", None):
+        return
+    first, _, rest = text.partition(" - ")
+    if node.end_mark.line > node.start_mark.line:
+        reader.report(node, f"'{text}' is one term: the '- {rest}' line below is indented deeper than "
+                            f"'- {first}', so YAML joined them; indent it like the other items (or quote the "
+                            "term if the dash belongs to it)", "warning")
+    else:
+        reader.report(node, f"'{text}' is one term containing ' - '; if you meant two terms, put "
+                            f"'- {rest}' on its own line (quote the term to keep it as one)", "warning")
 
 
 def _accounts(reader: Reader, node: yaml.Node) -> list[Account]:

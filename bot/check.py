@@ -1,0 +1,64 @@
+"""Check a whole watchlists directory as the bot will read it: the watchlist files, then
+``channels.yaml`` against their topics and the configured languages, and whether every topic
+reaches a channel. What ``sahelwatch watchlist check`` runs; every problem is a
+:class:`~bot.watchlist.schema.Problem` (``file:line:column: message``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.alerts.channels import Known, check_routing
+from bot.alerts.routing import Routing
+from bot.watchlist.load import check_directory, shown_path
+from bot.watchlist.schema import Checked, Mark, Problem, Watchlist
+
+CHANNELS = "channels.yaml"
+
+
+@dataclass(frozen=True)
+class DirectoryCheck:
+    """The watchlists' check with the other files' problems merged in, and what those were."""
+
+    checked: Checked
+    extra_files: tuple[str, ...] = ()
+
+
+def check_all(directory: str | Path, languages: Collection[str] | None = None) -> DirectoryCheck:
+    checked = check_directory(directory)
+    problems = list(checked.problems)
+    extra: list[str] = []
+    path = Path(directory) / CHANNELS
+    if path.is_file():
+        extra.append(CHANNELS)
+        problems += check_channels(directory, path, checked.watchlist, languages)
+    problems.sort()
+    valid = checked.watchlist if not any(p.level == "error" for p in problems) else None
+    return DirectoryCheck(Checked(valid, tuple(problems)), tuple(extra))
+
+
+def check_channels(directory: str | Path, path: Path, watchlist: Watchlist | None,
+                   languages: Collection[str] | None) -> list[Problem]:
+    shown = shown_path(directory, path.name)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(Mark(shown, 0, 0), f"cannot read: {exc}")]
+    topics = {t.name for t in watchlist.topics} if watchlist is not None else None
+    routing, problems = check_routing(shown, source, Known(topics, languages))
+    if routing is not None and watchlist is not None:
+        problems += unreceived(watchlist, routing, shown)
+    return problems
+
+
+def unreceived(watchlist: Watchlist, routing: Routing, shown: str) -> list[Problem]:
+    """A warning for each topic that no channel receives (its posts are stored, never sent)."""
+    return [
+        Problem(topic.mark, f"no channel in {shown} receives topic '{topic.name}': its posts are stored but "
+                            "never sent; add it to a channel's topics (or leave topics out to receive all)",
+                "warning")
+        for topic in watchlist.topics
+        if not any(rule.topics is None or topic.name in rule.topics for rule in routing.channels)
+    ]
