@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.alerts.channels import Known, check_routing
 from bot.alerts.routing import Routing
+from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS, WatchlistLimits
 from bot.watchlist.load import check_directory, shown_path
 from bot.watchlist.schema import Checked, Mark, Problem, Watchlist
 
@@ -26,8 +27,9 @@ class DirectoryCheck:
     extra_files: tuple[str, ...] = ()
 
 
-def check_all(directory: str | Path, languages: Collection[str] | None = None) -> DirectoryCheck:
-    checked = check_directory(directory)
+def check_all(directory: str | Path, languages: Collection[str] | None = None,
+              limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS) -> DirectoryCheck:
+    checked = check_directory(directory, limits)
     problems = list(checked.problems)
     extra: list[str] = []
     path = Path(directory) / CHANNELS

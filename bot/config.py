@@ -55,6 +55,21 @@ class Settings:
         "SAHELWATCH_ALERT_MAX_URL_CHARS", 2048,
         "longer URLs are never linked or sent as media in alerts (hostile posts; Telegram's raw-text cap)"
     )
+    watchlist_max_bytes: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_BYTES", 1_000_000, "largest watchlist file read; larger: an error"
+    )
+    watchlist_max_term_chars: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_TERM_CHARS", 200, "longest watchlist term; longer: an error at its line"
+    )
+    watchlist_max_terms_per_topic: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_TERMS_PER_TOPIC", 2000, "terms (with require/exclude) one topic may hold"
+    )
+    watchlist_max_terms: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_TERMS", 10_000, "terms all watchlists together may hold"
+    )
+    watchlist_max_nodes: int = _setting(
+        "SAHELWATCH_WATCHLIST_MAX_NODES", 200_000, "YAML values one file may expand to (aliases counted each time)"
+    )
     log_level: str = _setting("SAHELWATCH_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _setting("SAHELWATCH_LOG_FORMAT", "auto", "auto (JSON unless a TTY), json or text")
     max_post_chars: int = _setting(
@@ -122,8 +137,10 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
             raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
-        if not self.alert_max_url_chars > 0:
-            raise ConfigError("SAHELWATCH_ALERT_MAX_URL_CHARS must be greater than 0")
+        for name in ("alert_max_url_chars", "watchlist_max_bytes", "watchlist_max_term_chars",
+                     "watchlist_max_terms_per_topic", "watchlist_max_terms", "watchlist_max_nodes"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
         for name in ("watchdog_seconds", "watchdog_source_seconds"):

@@ -7,6 +7,7 @@ import pytest
 from bot.models import Casualties
 from bot.pipeline.events import EventClassifier
 from bot.watchlist.event_rules import check_events, load_events
+from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.load import check_directory
 
 SHIPPED = Path(__file__).resolve().parent.parent / "watchlists"
@@ -79,3 +80,16 @@ def test_shipped_events_file_is_valid():
     assert rules is not None and [p for p in problems if p.level == "error"] == []
     assert list(rules.cues) == ["battle", "remote_violence", "riot", "protest", "violence_against_civilians",
                                 "strategic"]
+
+
+def test_events_file_obeys_the_watchlist_size_and_alias_limits(tmp_path):
+    big = tmp_path / "events.yaml"
+    big.write_text("violence: [" + ", ".join(["attack"] * 100) + "]\n", encoding="utf-8")
+    rules, problems = check_events(big, "events.yaml", WatchlistLimits(file_bytes=200))
+    assert rules is None and "over the limit of 200" in str(problems[0])
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("units: &a [x, x, x, x, x, x, x, x, x, x]\nviolence: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    "numbers: {one: 1}\nfallback: battle\nevents: {battle: {cues: [*b, *b, *b, *b, *b, *b]}}\n",
+                    encoding="utf-8")
+    rules, problems = check_events(bomb, "events.yaml", WatchlistLimits(yaml_nodes=300))
+    assert rules is None and "SAHELWATCH_WATCHLIST_MAX_NODES" in str(problems[0])

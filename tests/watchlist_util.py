@@ -43,8 +43,8 @@ def spans(m: Matcher, text: str) -> list[str]:
     return [text[x.start:x.end] for x in m.classify(text).matches]
 
 
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
-    env = cli_env(PYTHONPATH=str(ROOT))  # this checkout, whatever the current directory
+    env = cli_env(PYTHONPATH=str(ROOT), **(env or {}))  # this checkout, whatever the current directory
     return subprocess.run([*SAHELWATCH, *args], cwd=cwd or ROOT, input=stdin, capture_output=True, text=True,
                           env=env, timeout=60, check=False)

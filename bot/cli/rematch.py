@@ -11,6 +11,7 @@ from bot.cli import main
 from bot.cli.common import SINCE_OPTION, load_settings, open_existing
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
 from bot.pipeline.rematch import RematchSummary, rematch
+from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.reload import build
 
 
@@ -34,8 +35,9 @@ def rematch_command(db: Path | None, directory: Path | None, since: datetime | N
       sahelwatch rematch --since 2026-11-20 --dry-run
       sahelwatch rematch --watchlists my-watchlists/ --db storage/sahelwatch.db
     """
-    matcher = build(resolve(directory)).matcher
-    store = open_existing(load_settings(db).db)
+    settings = load_settings(db)
+    matcher = build(resolve(directory), WatchlistLimits.from_settings(settings)).matcher
+    store = open_existing(settings.db)
     try:
         summary = rematch(store, matcher, since, dry_run=dry_run)
     finally:

@@ -16,6 +16,7 @@ from bot.cli.common import load_settings
 from bot.pipeline.match import Hit, Matcher
 from bot.runtime import watchlists_dir
 from bot.text import Folded
+from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.reload import build
 from bot.watchlist.schema import Checked
 
@@ -28,6 +29,11 @@ WATCHLISTS_OPTION = click.option(
 def resolve(directory: Path | None) -> Path:
     """The directory given, else the one ``run`` would use."""
     return directory if directory is not None else watchlists_dir(load_settings())
+
+
+def limits() -> WatchlistLimits:
+    """The size limits from the settings (SAHELWATCH_WATCHLIST_MAX_*)."""
+    return WatchlistLimits.from_settings(load_settings())
 
 
 @main.group("watchlist")
@@ -56,7 +62,8 @@ def check(directory: Path | None, strict: bool) -> None:
       sahelwatch watchlist check watchlists/
       sahelwatch watchlist check --strict .
     """
-    found = check_all(resolve(directory), load_settings().languages)
+    settings = load_settings()
+    found = check_all(resolve(directory), settings.languages, WatchlistLimits.from_settings(settings))
     checked = found.checked
     for problem in checked.problems:
         click.echo(str(problem))
@@ -86,7 +93,7 @@ def explain(directory: Path | None, text: str) -> None:
     Example:
       sahelwatch watchlist explain "Wagner soldiers ambushed near Ménaka"
     """
-    for line in explain_lines(build(resolve(directory)).matcher, text):
+    for line in explain_lines(build(resolve(directory), limits()).matcher, text):
         click.echo(line)
 
 

@@ -28,6 +28,7 @@ from bot.sources.x.ruleset import RECENT_POSTS, RuleKeeper
 from bot.sources.x.rulesync import add_rules
 from bot.store.db import Store
 from bot.store.posts import recent_texts
+from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.reload import build
 from bot.watchlist.schema import Watchlist
 
@@ -121,7 +122,7 @@ def rules(directory: Path | None, db: Path | None, dry_run: bool) -> None:
     stored in the database (--db, default SAHELWATCH_DB, if it exists) show they matched.
     """
     settings = load_settings(db, telegram="off")
-    loaded = build(resolve(directory))
+    loaded = build(resolve(directory), WatchlistLimits.from_settings(settings))
     limits = Limits(settings.x_max_rules, settings.x_rule_length)
     keeper = None
     observed = stored_forms(settings, loaded.watchlist)

@@ -31,9 +31,10 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     from bot.runtime import default_watchlists, watchlists_dir
 
     if "watchlist" not in extras:
+        from bot.watchlist.limits import WatchlistLimits
         from bot.watchlist.reload import build
 
-        extras["watchlist"] = build(watchlists_dir(settings)).matcher
+        extras["watchlist"] = build(watchlists_dir(settings), WatchlistLimits.from_settings(settings)).matcher
     if "events" not in extras:
         extras.update(enrich_extras(watchlists_dir(settings), default_watchlists()))
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))

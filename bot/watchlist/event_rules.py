@@ -14,6 +14,7 @@ import yaml
 
 from bot.errors import WatchlistError
 from bot.models import EVENT_TYPES
+from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS, WatchlistLimits, file_too_big, too_many_nodes
 from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.schema import Problem
 
@@ -36,9 +37,15 @@ class EventRules:
     numbers: dict[str, int] = field(default_factory=dict)
 
 
-def check_events(path: Path, shown: str) -> tuple[EventRules | None, list[Problem]]:
-    """Parse ``path``; the rules are ``None`` when there are errors."""
-    node, problems = compose(shown, path.read_text(encoding="utf-8"))
+def check_events(
+    path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS
+) -> tuple[EventRules | None, list[Problem]]:
+    """Parse ``path`` (within the watchlists' size limits); the rules are ``None`` when there are errors."""
+    if (big := file_too_big(path, shown, limits)) is not None:
+        return None, [big]
+    node, problems = compose(shown, path.read_text(encoding="utf-8", errors="replace"))
+    if node is not None and (bomb := too_many_nodes(shown, node, limits)) is not None:
+        return None, [bomb]
     if node is None:
         return None, problems
     reader = Reader(shown)

@@ -12,6 +12,15 @@ from pathlib import Path
 
 from bot.errors import WatchlistError
 from bot.watchlist.event_rules import EVENTS_FILE, check_events
+from bot.watchlist.limits import (
+    DEFAULT_WATCHLIST_LIMITS,
+    WatchlistLimits,
+    file_too_big,
+    over_long,
+    term_problems,
+    too_many_nodes,
+    total_problem,
+)
 from bot.watchlist.lint import lint_topic
 from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.parse import parse_file
@@ -35,7 +44,7 @@ def shown_path(directory: str | Path, name: str) -> str:
     return os.path.normpath(os.path.join(str(directory), name))
 
 
-def check_directory(directory: str | Path) -> Checked:
+def check_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS) -> Checked:
     """Parse and check every watchlist file; the watchlist is ``None`` when there are errors."""
     if not Path(directory).is_dir():
         return Checked(None, (Problem(Mark(str(directory), 0, 0), "not a directory"),))
@@ -46,29 +55,34 @@ def check_directory(directory: str | Path) -> Checked:
     topics: list[Topic] = []
     accounts: list[Account] = []
     for path in files:
-        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name))
+        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name), limits)
         topics += file_topics
         accounts += file_accounts
         problems += file_problems
     problems += _duplicate_topics(topics) + _duplicate_accounts(accounts)
     if (Path(directory) / EVENTS_FILE).is_file():
-        problems += check_events(Path(directory) / EVENTS_FILE, shown_path(directory, EVENTS_FILE))[1]
+        problems += check_events(Path(directory) / EVENTS_FILE, shown_path(directory, EVENTS_FILE), limits)[1]
+    problems += [p for p in (total_problem(topics, limits),) if p is not None]
     problems.sort()
     shown = tuple(shown_path(directory, p.name) for p in files)
     watchlist = Watchlist(tuple(topics), tuple(accounts), shown)
     return Checked(None if any(p.level == "error" for p in problems) else watchlist, tuple(problems))
 
 
-def load_directory(directory: str | Path) -> tuple[Watchlist, tuple[Problem, ...]]:
+def load_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS,
+                   ) -> tuple[Watchlist, tuple[Problem, ...]]:
     """The checked watchlist and its warnings; raises :class:`WatchlistError` on any error."""
-    checked = check_directory(directory)
+    checked = check_directory(directory, limits)
     if checked.watchlist is None:
         raise WatchlistError([str(p) for p in checked.errors])
     return checked.watchlist, checked.warnings
 
 
-def check_file(path: Path, shown: str) -> tuple[list[Topic], list[Account], list[Problem]]:
+def check_file(path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS,
+               ) -> tuple[list[Topic], list[Account], list[Problem]]:
     try:
+        if (big := file_too_big(path, shown, limits)) is not None:
+            return [], [], [big]
         data = path.read_bytes()
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -77,12 +91,15 @@ def check_file(path: Path, shown: str) -> tuple[list[Topic], list[Account], list
     except OSError as exc:
         return [], [], [Problem(Mark(shown, 0, 0), f"cannot read: {exc.strerror}")]
     root, problems = compose(shown, text)
+    if root is not None and (bomb := too_many_nodes(shown, root, limits)) is not None:
+        return [], [], [bomb]
     reader = Reader(shown)
     topics, accounts = parse_file(reader, root)
     if root is None and not problems:
         problems.append(Problem(Mark(shown, 1, 1), "file is empty: no topics or accounts", "warning"))
+    problems += term_problems(topics, limits)
     for topic in topics:
-        problems += lint_topic(topic)
+        problems += [] if over_long(topic, limits) else lint_topic(topic)
     return topics, accounts, problems + reader.problems
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import yaml
 
+from bot.watchlist.limits import too_deep
 from bot.watchlist.schema import Level, Mark, Problem
 from bot.watchlist.yamlerrors import friendly
 
@@ -24,7 +25,11 @@ KINDS = {"bool": "a boolean", "int": "a number", "float": "a number", "timestamp
 def compose(file: str, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The node tree of one YAML document, or a plain-words problem at the line to change."""
     try:
+        if (deep := too_deep(file, text, LOADER)) is not None:
+            return None, [deep]
         return yaml.compose(text, Loader=LOADER), []
+    except RecursionError:  # the pure-Python composer (no libyaml) on deep nesting
+        return None, [Problem(Mark(file, 1, 1), "YAML nested too deeply")]
     except yaml.MarkedYAMLError as exc:
         return None, [friendly(file, text, exc)]
     except yaml.YAMLError as exc:

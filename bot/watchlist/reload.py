@@ -25,8 +25,9 @@ from typing import Any
 
 from bot.errors import WatchlistError
 from bot.pipeline.match import Matcher
+from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS, WatchlistLimits
 from bot.watchlist.load import check_directory, watchlist_files
-from bot.watchlist.schema import Problem, Watchlist
+from bot.watchlist.schema import Mark, Problem, Watchlist
 
 log = logging.getLogger(__name__)
 Snapshot = tuple[tuple[str, int, int, int], ...]
@@ -49,17 +50,21 @@ class Rejected:
         return "\n".join(str(p) for p in self.problems)
 
 
-def attempt(directory: str | Path) -> Loaded | Rejected:
-    """Load, check and compile a directory."""
-    checked = check_directory(directory)
-    if checked.watchlist is None:
-        return Rejected(checked.errors)
-    return Loaded(checked.watchlist, Matcher(checked.watchlist), checked.warnings)
+def attempt(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS) -> Loaded | Rejected:
+    """Load, check and compile a directory. Never raises: nothing in a watchlist may stop the bot."""
+    try:
+        checked = check_directory(directory, limits)
+        if checked.watchlist is None:
+            return Rejected(checked.errors)
+        return Loaded(checked.watchlist, Matcher(checked.watchlist), checked.warnings)
+    except (OSError, RecursionError, MemoryError, ValueError) as exc:
+        log.exception("watchlist could not be loaded")
+        return Rejected((Problem(Mark(str(directory), 0, 0), f"could not be loaded: {type(exc).__name__}: {exc}"),))
 
 
-def build(directory: str | Path) -> Loaded:
+def build(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS) -> Loaded:
     """Like :func:`attempt`, but raises :class:`~bot.errors.WatchlistError` on errors."""
-    outcome = attempt(directory)
+    outcome = attempt(directory, limits)
     if isinstance(outcome, Rejected):
         raise WatchlistError([str(p) for p in outcome.problems])
     return outcome
@@ -78,12 +83,14 @@ class WatchlistHolder:
     """The current watchlist of a running bot; put it in ``Context.extras["watchlist"]``."""
 
     def __init__(self, directory: str | Path, debounce: float = 0.5,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS) -> None:
         self.directory = directory
+        self.limits = limits
         self.debounce = debounce
         self._clock = clock
         self._seen = snapshot(directory)
-        self._current = build(directory)  # no last good one yet: errors go to the caller
+        self._current = build(directory, limits)  # no last good one yet: errors go to the caller
         self._pending: tuple[Snapshot, float] | None = None
         self.errors: tuple[Problem, ...] = ()
         self.on_reloaded: list[Callable[[Loaded], Any]] = []
@@ -117,7 +124,7 @@ class WatchlistHolder:
         state = self.due()
         if state is None:
             return None
-        outcome = attempt(self.directory)
+        outcome = attempt(self.directory, self.limits)
         self._apply(state, outcome)
         return outcome
 
@@ -126,7 +133,7 @@ class WatchlistHolder:
         while not stop.is_set():
             state = self.due()
             if state is not None:
-                self._apply(state, await asyncio.to_thread(attempt, self.directory))
+                self._apply(state, await asyncio.to_thread(attempt, self.directory, self.limits))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
 
