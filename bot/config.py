@@ -111,6 +111,10 @@ class Settings:
     dedupe_min_chars: int = _setting(
         "SAHELWATCH_DEDUPE_MIN_CHARS", 20, "shorter normalised texts get only the exact-text check"
     )
+    story_window_hours: float = _setting(
+        "SAHELWATCH_STORY_WINDOW_HOURS", 48.0,
+        "posts this close in time about the same place, event and numbers are one story (one alert, then edits)",
+    )
     heartbeat_seconds: float = _setting(
         "SAHELWATCH_HEARTBEAT_SECONDS", 10.0, "how often the running bot writes its heartbeat (read by `health`)"
     )

@@ -90,6 +90,19 @@ class Casualties:
 
 
 @dataclass(frozen=True)
+class StoryRef:
+    """The incident a post reports, as decided by the story stage.
+
+    ``key`` is the key of the story's first post (a post alone starts its own story);
+    ``update`` says why this post makes the story worth a second alert ("toll now 25 killed,
+    was 12"), or is ``None``.
+    """
+
+    key: str
+    update: str | None = None
+
+
+@dataclass(frozen=True)
 class Post:
     """One collected item. Identity is ``(platform, platform_id)``.
 
@@ -111,6 +124,9 @@ class Post:
     raw: str = ""
     truncated: bool = False
     """``text`` was cut to the stored maximum (``SAHELWATCH_MAX_POST_CHARS``) and ends in "…"."""
+    links: tuple[str, ...] = ()
+    """URLs the post links to, as expanded by the platform where it says (X ``entities.urls``);
+    the normalise stage adds those written in the text and makes them canonical."""
     # --- derived by pipeline stages -------------------------------------------------------
     norm_text: str | None = None
     lang: str | None = None
@@ -126,6 +142,7 @@ class Post:
     place: Place | None = None
     event: EventType | None = None
     casualties: Casualties = Casualties()
+    story: StoryRef | None = None
 
     @property
     def key(self) -> str:

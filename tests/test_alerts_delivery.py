@@ -99,8 +99,20 @@ async def test_a_duplicate_never_realerts_but_updates_the_count(bench: Bench) ->
     bench.store_post(post(3, "RT attack on the base at Tessit", duplicate_of="x:1"))
     await bench.drain()
     [shown] = bench.fake.messages(EN)
-    assert shown.text.endswith("+2 similar") and len(shown.edits) == 1  # the 2nd edit changed nothing
+    assert shown.text.endswith("+2 reports: en, en") and len(shown.edits) == 1  # the 2nd edit changed nothing
+    assert shown.links.count("https://x.com/reporter/status/2") == 1
     assert [r["kind"] for r in bench.outbox()] == ["alert", "similar", "similar"]
+
+
+async def test_a_photo_alert_gets_its_caption_edited_with_the_reports(bench: Bench) -> None:
+    bench.fake.add_media(PHOTO, "image/jpeg", 200_000)
+    bench.store_post(post(1, "attack photo at Tessit", terms=["attack"], media=(Media("photo", PHOTO),)))
+    await bench.drain()
+    bench.store_post(post(2, "attack photo at Tessit (repost)", duplicate_of="x:1"))
+    await bench.drain()
+    [shown] = bench.fake.messages(EN)
+    assert shown.kind == "photo" and shown.text.endswith("+1 report: en") and len(shown.edits) == 1
+    assert len(bench.fake.calls("editMessageCaption")) == 1 and not bench.fake.unknown_params
 
 
 async def test_a_duplicate_is_new_to_a_channel_that_never_had_the_story(bench: Bench) -> None:

@@ -90,3 +90,29 @@ def test_digest_pages_are_each_valid_and_within_the_limit() -> None:
 
 def test_text_escapes_every_special_character() -> None:
     assert text('<a href="x">&').html == "&lt;a href=&quot;x&quot;&gt;&amp;"
+
+
+def test_the_alert_says_where_what_and_how_many_under_its_header() -> None:
+    from bot.models import Casualties, Place
+
+    post = make_post("Attaque contre le camp de Boulkessi", place=Place("ML", "Boulkessi", "Mopti", 14.9, -1.9),
+                     event="battle", casualties=Casualties(killed=12, wounded=3))
+    lines = fmt.render_alert(post).plain.split("\n")
+    assert lines[1] == "📍 Boulkessi (Mopti), ML · battle · 12 killed, 3 wounded"
+    assert fmt.render_alert(make_post("Attaque")).plain.split("\n")[1] == "Attaque"  # nothing known: no line
+
+
+def test_a_digest_lists_a_story_once_says_1_post_and_marks_media() -> None:
+    from bot.models import StoryRef
+
+    when = datetime(2026, 11, 20, 6, 5, tzinfo=UTC)
+    first = Post(platform="x", platform_id="1", text="Attaque à Boulkessi", created_at=when, lang="fr",
+                 topics=("attack", "mali"), media=(Media("photo", "https://p.example/1.jpg"),),
+                 story=StoryRef("x:1"))
+    other = Post(platform="x", platform_id="2", text="هجوم على بولكيسي", created_at=when, lang="ar",
+                 topics=("mali",), story=StoryRef("x:1"))
+    rule = ChannelRule("-1", None, None)
+    [one] = digest_messages(rule, when, when, [first])
+    assert "· 1 post\n" in one.plain + "\n" and "📷" in one.plain
+    [both] = digest_messages(rule, when, when, [first, other])
+    assert both.plain.count("Boulkessi") == 1 and "+1 similar" in both.plain and "· 2 posts" in both.plain

@@ -120,3 +120,17 @@ def test_every_command_help_shows_an_example(command):
     result = run_cli(*command, "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout and "sahelwatch " in result.stdout.split("Example", 1)[1]
+
+
+def test_analyze_prints_a_story_shared_by_copies_and_linked_reports(tmp_path):
+    write(tmp_path, "w.yaml", VALID)
+    text = "Des militaires russes ont été vus à l'ouest du Niger près de la frontière ce matin"
+    posts = [{"id": "1", "text": text, "lang": "fr"},
+             {"id": "2", "text": f"RT @a: {text}", "lang": "fr"},
+             {"id": "3", "text": "Rien à signaler aujourd'hui"},
+             {"id": "4", "text": "Russian troops seen west of Niger https://www.rfi.fr/x?utm_source=t", "lang": "en"},
+             {"id": "5", "text": "Des troupes russes à l'ouest du Niger https://m.rfi.fr/x/amp", "lang": "fr"}]
+    stdin = "\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n"
+    result = run_cli("analyze", "--watchlists", str(tmp_path), "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["story"] for line in result.stdout.splitlines()] == ["1", "1", "3", "4", "4"]

@@ -138,3 +138,30 @@ def test_pages_are_read_oldest_first_with_partial_errors_and_per_post_includes()
     raw = json.loads(page.posts[0].raw)
     assert [u["id"] for u in raw["includes"]["users"]] == ["42"] and raw["includes"]["media"][0]["media_key"] == "3_1"
     assert parse_page({"meta": {"result_count": 0}}).posts == [] and parse_page("nope").skipped
+
+
+def _url_entity(tco: str, expanded: str, **extra: object) -> dict:
+    return {"start": 0, "end": 23, "url": tco, "expanded_url": expanded, "display_url": expanded[8:30], **extra}
+
+
+def test_links_are_the_expanded_urls_x_gives_never_t_co_or_media():
+    article = "https://www.rfi.fr/fr/afrique/20250301-mali?utm_source=twitter"
+    post_json = tweet("Attaque à Boulkessi https://t.co/abc https://t.co/pic", "42", entities={"urls": [
+        _url_entity("https://t.co/abc", article),
+        _url_entity("https://t.co/pic", "https://x.com/sahel_news/status/1/photo/1", media_key="3_1"),
+    ]})
+    post = post_from_payload(post_json, Includes.from_json({}), {})
+    assert post.links == (article,)
+    long_json = tweet("cut https://t.co/x", "42", note_text="Long text https://t.co/y", entities={"urls": [
+        _url_entity("https://t.co/x", "https://a.example/short")]})
+    long_json["note_tweet"]["entities"] = {"urls": [_url_entity("https://t.co/y", "https://a.example/long",
+                                                                unwound_url="https://b.example/final")]}
+    assert post_from_payload(long_json, Includes.from_json({}), {}).links == ("https://b.example/final",)
+
+
+def test_a_repost_links_where_its_original_links():
+    original = tweet("Boulkessi https://t.co/abc", "42", entities={"urls": [
+        _url_entity("https://t.co/abc", "https://lefaso.net/spip.php?article1")]})
+    repost = tweet("RT @sahel_news: Boulkessi https://t.co/abc", "43", refs=[("retweeted", original["id"])])
+    includes = Includes.from_json({"users": [user("42", "sahel_news", "Sahel News")], "tweets": [original]})
+    assert post_from_payload(repost, includes, {}).links == ("https://lefaso.net/spip.php?article1",)

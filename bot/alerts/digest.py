@@ -93,12 +93,21 @@ def digest_messages(rule: ChannelRule, start: datetime, end: datetime, posts: li
     return fmt.pack(lines, fmt.continued_title(start, end))
 
 
+def story_key(post: Post) -> str:
+    """The story a post belongs to (its copies' original without the story stage)."""
+    return post.story.key if post.story else post.duplicate_of or post.key
+
+
 def stories_by_topic(rule: ChannelRule, posts: list[Post]) -> dict[str, list[tuple[Post, int]]]:
-    """Per topic: (first post of the story, number of similar posts), newest story first."""
+    """Per topic: (first post of the story, number of other posts), newest story first. A story
+    is listed once, under the first topic of its first post that this channel shows."""
     groups: dict[tuple[str, str], list[Post]] = defaultdict(list)
-    for post in posts:
-        for topic in rule.topics_of(post):
-            groups[(topic, post.duplicate_of or post.key)].append(post)
+    placed: dict[str, str] = {}
+    for post in sorted(posts, key=lambda p: p.created_at):
+        topics = rule.topics_of(post)
+        if topics:
+            topic = placed.setdefault(story_key(post), topics[0])
+            groups[(topic, story_key(post))].append(post)
     sections: dict[str, list[tuple[Post, int]]] = defaultdict(list)
     for (topic, root), members in groups.items():
         first = next((p for p in members if p.key == root), min(members, key=lambda p: p.created_at))

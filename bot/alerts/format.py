@@ -18,6 +18,7 @@ from datetime import datetime
 from telegram.constants import MessageLimit
 
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.reports import Reports, reports_line, update_line
 from bot.alerts.rich import ELLIPSIS, Rich, bold, cut_point, fit, fits, italic, join, link, linkable, text
 from bot.models import Match, Media, Post
 
@@ -60,6 +61,26 @@ def header(post: Post) -> Rich:
     return bold(marker) + text(" · " + topics if topics else "")
 
 
+EVENT_LABELS = {"battle": "battle", "remote_violence": "explosion/remote violence",
+                "violence_against_civilians": "violence against civilians", "protest": "protest",
+                "riot": "riot", "strategic": "strategic development"}
+
+
+def where_what(post: Post) -> Rich:
+    """``📍 Boulkessi (Mopti), ML · battle · 12 killed, 3 wounded``; empty when nothing is known."""
+    parts = []
+    if post.place is not None:
+        region = f" ({post.place.admin1})" if post.place.admin1 and post.place.admin1 != post.place.name else ""
+        parts.append(f"📍 {post.place.name[:60]}{region[:60]}, {post.place.country}")
+    if post.event:
+        parts.append(EVENT_LABELS.get(post.event, post.event))
+    numbers = [f"{n} {what}" for n, what in ((post.casualties.killed, "killed"), (post.casualties.wounded,
+               "wounded"), (post.casualties.kidnapped, "kidnapped")) if n is not None]
+    if numbers:
+        parts.append(", ".join(numbers))
+    return text(" · ".join(parts))
+
+
 def byline(post: Post) -> Rich:
     who = post.author_name[:64] or "?"
     if post.author_handle:
@@ -69,9 +90,12 @@ def byline(post: Post) -> Rich:
     return text("— " + " · ".join(p for p in parts if p))
 
 
-def footer(post: Post, similar: int, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+def footer(post: Post, similar: int | Reports, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+    """Byline, link, then "+N similar" (a count) or "+3 reports: fr, ar, ha" (a story's reports)."""
     out = link("Open post", post.url, limits.url_chars) if post.url else Rich()
-    if similar > 0:
+    if isinstance(similar, Reports):
+        out = join([out, reports_line(similar, limits)], " · ")
+    elif similar > 0:
         out = join([out, text(f"+{similar} similar")], " · ")
     return join([byline(post), out])
 
@@ -95,10 +119,12 @@ def media_links(media: Sequence[Media], first_number: int = 1, limits: AlertLimi
     return text("Media: ") + join([*links, media_count(media[len(shown):])], " · ")
 
 
-def render_alert(post: Post, similar: int = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None,
+def render_alert(post: Post, similar: int | Reports = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None,
                  limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
     """The alert for ``post`` within ``limit`` code points (``extra``: e.g. media links)."""
-    top, bottom = header(post), join([footer(post, similar, limits), extra or Rich()])
+    update = update_line(similar) if isinstance(similar, Reports) else Rich()
+    top = join([header(post), where_what(post), update])
+    bottom = join([footer(post, similar, limits), extra or Rich()])
     budget = max(0, limit - len(top) - len(bottom) - 2)
     end = cut_point(post.text, budget)
     body = highlighted(post.text, post.matches, end, limits.bold_spans)
@@ -123,13 +149,18 @@ def story_line(post: Post, similar: int) -> Rich:
     if end < len(post.text):
         snippet = snippet + text(ELLIPSIS)
     who = f"@{post.author_handle[:32]}" if post.author_handle else post.author_name[:64] or "?"
-    line = text(f"• {post.created_at:%H:%M} {who}: ") + snippet
+    marker = "📷 " if post.media else ""
+    line = text(f"• {post.created_at:%H:%M} {marker}{who}: ") + snippet
     tail = [link("link", post.url) if post.url else Rich(), text(f"+{similar} similar") if similar else Rich()]
     return join([line, *tail], " · ")
 
 
 def digest_title(start: datetime, end: datetime, count: int) -> Rich:
-    return bold(f"🗞 Digest {start:%Y-%m-%d %H:%M}–{end:%H:%M} UTC") + text(f" · {count} posts")
+    return bold(f"🗞 Digest {start:%Y-%m-%d %H:%M}–{end:%H:%M} UTC") + text(f" · {plural(count, 'post')}")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def counts_line(label: str, counts: dict[str, int]) -> Rich:

@@ -2,8 +2,10 @@
 
 Row kinds and states::
 
-    alert    pending → sending → sent | failed     one immediate alert for a post
-    similar  pending → sending → sent              a duplicate: refresh "+N similar" on the alert
+    alert    pending → sending → sent | failed     one immediate alert for a story (``alert:``), or
+                                                   its one severity update (``update:``)
+    similar  pending → sending → sent              a later report of an alerted story: edit the
+                                                   alert's "+N reports: fr, ar, ha" line
     digest   pending → sending → sent | failed     one digest message (built at the period's end)
     item     held → digested                       a routine post waiting for its channel's digest
 
@@ -51,11 +53,26 @@ def insert(db: sqlite_utils.Database, key: str, channel: str, kind: str, post_id
 
 
 def enqueue_hook(routing: Callable[[], Routing], clock: Clock = utcnow) -> PostHook:
-    """A store hook: route each new post to its channels inside the post's transaction."""
+    """A store hook: route each new post to its channels inside the post's transaction.
+
+    A channel that already has the post's story alerted gets no new alert: an edit of that
+    alert (kind ``similar``), and once per story a second alert when the post says why
+    (:attr:`~bot.models.StoryRef.update`: more dead, a new place)."""
 
     def hook(db: sqlite_utils.Database, post: Post, row_id: int) -> None:
         now = clock()
-        for rule in routing().channels_for(post):
+        alerted = story_alerts(db, post)
+        for rule in routing().channels:
+            original = alerted.get(rule.chat_id)
+            if original is not None:
+                insert(db, f"similar:{rule.chat_id}:{post.key}", rule.chat_id, "similar", row_id, now,
+                       {"original": original})
+                if post.story and post.story.update and rule.wants(post) and rule.immediate(post):
+                    insert(db, f"update:{rule.chat_id}:{post.story.key}", rule.chat_id, "alert", row_id, now,
+                           {"update": post.story.update})
+                continue
+            if not rule.wants(post):
+                continue
             if post.duplicate_of and _enqueue_similar(db, rule.chat_id, post, row_id, now):
                 continue  # the story was alerted here: never again, only its count changes
             if rule.immediate(post):
@@ -64,6 +81,22 @@ def enqueue_hook(routing: Callable[[], Routing], clock: Clock = utcnow) -> PostH
                 insert(db, f"item:{rule.chat_id}:{post.key}", rule.chat_id, "item", row_id, now, state="held")
 
     return hook
+
+
+def story_alerts(db: sqlite_utils.Database, post: Post) -> dict[str, str]:
+    """Per channel, the key of the first alert of ``post``'s story (none for a new story)."""
+    if post.story is None or post.story.key == post.key:
+        return {}
+    rows = db.execute(
+        "SELECT o.channel, o.alert_key FROM outbox o JOIN posts p ON p.id = o.post_id"
+        " JOIN stories s ON s.id = p.story_id WHERE s.key = ? AND o.kind = 'alert'"
+        " AND o.alert_key LIKE 'alert:%' ORDER BY o.id",
+        (post.story.key,),
+    ).fetchall()
+    found: dict[str, str] = {}
+    for channel, key in rows:
+        found.setdefault(channel, key)
+    return found
 
 
 def _enqueue_similar(db: sqlite_utils.Database, chat_id: str, post: Post, row_id: int, now: datetime) -> bool:

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 
 from bot.alerts.format import media_count, media_links, minimal_alert, render_alert
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.reports import Reports
 from bot.alerts.rich import Rich, linkable
 from bot.alerts.routing import chat_ref
 from bot.models import Media, Post
@@ -42,6 +43,8 @@ class Outgoing:
     fallback: Rich | None = None
     edit_message_id: int | None = None
     minimal: Rich | None = None
+    edit_caption: bool = False
+    """The edit is of a photo/video/album caption (``rich`` is the caption)."""
 
     @property
     def count(self) -> int:
@@ -75,7 +78,7 @@ def next_rung(ladder: list[Rung], current: Rung, action: Action) -> Rung | None:
     return next((r for r in rest if wanted(r)), None) if wanted else None
 
 
-def alert(chat_id: str, post: Post, similar: int, limits: AlertLimits = DEFAULT_LIMITS) -> Outgoing:
+def alert(chat_id: str, post: Post, similar: int | Reports, limits: AlertLimits = DEFAULT_LIMITS) -> Outgoing:
     """The alert for ``post``: text, or media with a caption, with their fallbacks.
 
     Media whose URL Telegram cannot be given (not http(s), over ``limits.url_chars``) are not
@@ -106,8 +109,7 @@ async def send(bot: Bot, out: Outgoing, rung: Rung = Rung("text")) -> list[int]:
     body, mode = (rich.plain, None) if rung.plain else (rich.html, ParseMode.HTML)
     chat = chat_ref(out.chat_id)
     if out.edit_message_id is not None:
-        await bot.edit_message_text(body, chat_id=chat, message_id=out.edit_message_id, parse_mode=mode,
-                                    link_preview_options=NO_PREVIEW)
+        await _edit(bot, out, chat, body, mode)
         return [out.edit_message_id]
     if rung.content != "media" or not out.media:
         message = await bot.send_message(chat, body, parse_mode=mode, link_preview_options=NO_PREVIEW)
@@ -116,6 +118,21 @@ async def send(bot: Bot, out: Outgoing, rung: Rung = Rung("text")) -> list[int]:
         return [await _send_single(bot, chat, out.media[0], body, mode)]
     messages = await bot.send_media_group(chat, _album(out.media, body, mode))
     return [m.message_id for m in messages]
+
+
+async def _edit(bot: Bot, out: Outgoing, chat: int | str, body: str, mode: str | None) -> None:
+    """Edit the caption of a media alert, or the text of a text alert. A media alert that went out
+    as text (Telegram refused the media) has no caption: its text is edited instead."""
+    message_id = out.edit_message_id
+    if out.edit_caption:
+        try:
+            await bot.edit_message_caption(chat_id=chat, message_id=message_id, caption=body, parse_mode=mode)
+            return
+        except BadRequest as exc:
+            if "no caption in the message" not in exc.message.lower():
+                raise
+    await bot.edit_message_text(body, chat_id=chat, message_id=message_id, parse_mode=mode,
+                                link_preview_options=NO_PREVIEW)
 
 
 async def _send_single(bot: Bot, chat: int | str, media: Media, caption: str, mode: str | None) -> int:

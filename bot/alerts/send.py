@@ -26,8 +26,10 @@ from bot.alerts import outbox
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.outgoing import Outgoing, alert, classify, next_rung, rungs, send
 from bot.alerts.pacing import Pacer, Sleep, sleep_unless
+from bot.alerts.reports import Reports
 from bot.alerts.rich import Rich
 from bot.models import Post
+from bot.pipeline.story_index import reports
 from bot.store.db import Store
 from bot.store.posts import load_post
 
@@ -43,13 +45,14 @@ def render(store: Store, row: outbox.OutboxRow, limits: AlertLimits = DEFAULT_LI
     post = _alerted_post(store, original)
     if post is None:
         return None
-    out = alert(row.channel, post, outbox.similar_count(store, post.key), limits)
+    update = row.payload.get("update")
+    out = alert(row.channel, post, Reports(reports(store.db, post.key), str(update) if update else None), limits)
     if row.kind == "alert":
         return out
     message_id = outbox.sent_message_id(store, original)
-    if message_id is None or out.media:  # not sent yet (it will show the count), or a caption
+    if message_id is None:  # not sent yet: it will show the reports when it goes out
         return None
-    return Outgoing(row.channel, out.rich, edit_message_id=message_id)
+    return Outgoing(row.channel, out.rich, edit_message_id=message_id, edit_caption=bool(out.media))
 
 
 def _alerted_post(store: Store, alert_key: str) -> Post | None:

@@ -1,4 +1,4 @@
-"""Pipeline stages in their order: normalise -> language -> dedupe -> match -> enrich.
+"""Pipeline stages in their order: normalise -> language -> dedupe -> match -> enrich -> story.
 
 :func:`build_pipeline` is the one place that decides which stages run; ``run``, ``demo``,
 ``replay`` and ``analyze`` all use it, so they process posts identically.
@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Settings
-from bot.pipeline import dedupe_index
+from bot.pipeline import dedupe_index, story_index
 from bot.pipeline.base import Context, Pipeline, Stage
 from bot.pipeline.dedupe import DedupeSettings, dedupe
 from bot.pipeline.enrich import enrich, enrich_extras
 from bot.pipeline.language import LanguageSettings, language, tagger_for
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
+from bot.pipeline.story import StorySettings, story
 from bot.store.db import Store
 
 __all__ = ["Context", "Pipeline", "Stage", "build_pipeline"]
@@ -39,6 +40,8 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
         extras.update(enrich_extras(watchlists_dir(settings), default_watchlists()))
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
     extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
+    extras.setdefault("story", StorySettings.from_settings(settings))
     dedupe_index.install(store)
-    stages: list[Stage] = [normalise, language, dedupe, match, enrich]
+    story_index.install(store)
+    stages: list[Stage] = [normalise, language, dedupe, match, enrich, story]
     return Pipeline(stages, Context(store=store, extras=dict(extras)))

@@ -1,11 +1,21 @@
-"""Stage 1: derive the cleaned matching copy ``norm_text``; the original ``text`` stays intact."""
+"""Stage 1: derive the cleaned matching copy ``norm_text`` and the canonical ``links``.
+
+The original ``text`` stays intact. ``links`` = the links the source gave (X's expanded URLs)
+plus those written in the text, each in canonical form (:mod:`bot.pipeline.urls`) and once; a
+``t.co`` link in the text is left out when the source gave any expanded link (it is one of
+them, shortened).
+"""
 
 from __future__ import annotations
 
 from bot.models import Post
 from bot.pipeline.base import Context
+from bot.pipeline.urls import canonical_urls, urls_in
 from bot.text import clean
 
 
 def normalise(post: Post, context: Context) -> Post:
-    return post.with_(norm_text=clean(post.text))
+    written = urls_in(post.text)
+    if post.links:
+        written = [u for u in written if "//t.co/" not in u.lower()]
+    return post.with_(norm_text=clean(post.text), links=canonical_urls([*post.links, *written]))

@@ -103,3 +103,27 @@ def m0080_dedupe_prefix(db: sqlite_utils.Database) -> None:
     the post it is a prefix of (bot/pipeline/dedupe_index.py ``prefixed``)."""
     db.execute("ALTER TABLE dedupe_posts ADD COLUMN prefix INTEGER")
     db.execute("CREATE INDEX dedupe_posts_prefix ON dedupe_posts (prefix, created_at) WHERE prefix IS NOT NULL")
+
+
+@MIGRATIONS(name="0081_stories")
+def m0081_stories(db: sqlite_utils.Database) -> None:
+    """Stories (one incident across posts, languages and sources; bot/pipeline/story.py), the
+    link from each post to its story, and each post's canonical links (``post_links``)."""
+    db.execute(
+        """CREATE TABLE stories (
+            id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, title TEXT NOT NULL DEFAULT '',
+            first_at TEXT NOT NULL, last_at TEXT NOT NULL,
+            country TEXT, place TEXT, admin1 TEXT, lat REAL, lon REAL, event TEXT,
+            killed INTEGER, wounded INTEGER, kidnapped INTEGER,
+            posts INTEGER NOT NULL DEFAULT 0, languages TEXT NOT NULL DEFAULT '',
+            places TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute("CREATE INDEX idx_stories_last_at ON stories (last_at)")
+    db.execute("ALTER TABLE posts ADD COLUMN story_id INTEGER REFERENCES stories(id)")
+    db.execute("ALTER TABLE posts ADD COLUMN links TEXT NOT NULL DEFAULT '[]'")
+    db.execute("CREATE INDEX idx_posts_story_id ON posts (story_id)")
+    db.execute(
+        """CREATE TABLE post_links (
+            url TEXT NOT NULL, post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            PRIMARY KEY (url, post_id)) WITHOUT ROWID"""
+    )

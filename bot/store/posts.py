@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.models import Casualties, Match, Media, Place, Post, Refs, utcnow
+from bot.models import Casualties, Match, Media, Place, Post, Refs, StoryRef, utcnow
 from bot.store.db import Store
 from bot.store.state import put_cursor
 
@@ -42,7 +42,7 @@ def post_row(post: Post) -> dict[str, object]:
         "reply_to": post.refs.reply_to, "raw": post.raw, "truncated": int(post.truncated),
         **place_columns(post.place), "event": post.event,
         "killed": post.casualties.killed, "wounded": post.casualties.wounded,
-        "kidnapped": post.casualties.kidnapped,
+        "kidnapped": post.casualties.kidnapped, "links": json.dumps(list(post.links), ensure_ascii=False),
     }
 
 
@@ -78,6 +78,8 @@ def _insert_children(db: sqlite_utils.Database, post: Post, row_id: int) -> None
         [(row_id, i, m.kind, m.url, m.preview_url, m.width, m.height, m.duration_ms, m.alt_text)
          for i, m in enumerate(post.media)],
     )
+    db.conn.executemany("INSERT OR IGNORE INTO post_links (url, post_id) VALUES (?, ?)",
+                        [(url, row_id) for url in post.links])
 
 
 def save_post(store: Store, post: Post, *, source: str | None = None, cursor: str | None = None) -> Saved:
@@ -159,4 +161,10 @@ def _from_row(store: Store, row: dict) -> Post:
         severity=row["severity"], places=tuple(json.loads(row["places"])),
         place=_place(row), event=row["event"],
         casualties=Casualties(row["killed"], row["wounded"], row["kidnapped"]),
+        links=tuple(json.loads(row["links"])), story=_story(store, row["story_id"]),
     )
+
+
+def _story(store: Store, story_id: int | None) -> StoryRef | None:
+    key = store.scalar("SELECT key FROM stories WHERE id = ?", (story_id,)) if story_id is not None else None
+    return StoryRef(str(key)) if key else None

@@ -173,4 +173,5 @@ HANDLERS: dict[str, Handler] = {
     "sendVideo": tg_send.send_video,
     "sendMediaGroup": tg_send.send_media_group,
     "editMessageText": tg_send.edit_message_text,
+    "editMessageCaption": tg_send.edit_message_caption,
 }

@@ -1,4 +1,5 @@
-"""The sending methods of the fake: sendMessage, sendPhoto, sendVideo, sendMediaGroup, editMessageText.
+"""The sending methods of the fake: sendMessage, sendPhoto, sendVideo, sendMediaGroup, editMessageText,
+editMessageCaption.
 
 Checks run in the real server's order: parameters and text first, then the chat, then media,
 then flood control; only an accepted message is recorded in the chat's history.
@@ -138,14 +139,33 @@ NOT_MODIFIED = (
 
 def edit_message_text(api: BotApi, p: dict[str, Any], uploads: dict[str, bytes]) -> dict[str, Any]:
     text = format_text(str(p.get("text") or ""), p.get("parse_mode"), p.get("entities"), caption=False)
+    message, chat = _message_to_edit(api, p)
+    if message.kind != "text":
+        raise bad_request("there is no text in the message to edit")
+    return _edit(message, chat, text)
+
+
+def edit_message_caption(api: BotApi, p: dict[str, Any], uploads: dict[str, bytes]) -> dict[str, Any]:
+    """The caption of a photo, video or album item (text messages have none); 1024 after parsing."""
+    caption = format_text(str(p.get("caption") or ""), p.get("parse_mode"), p.get("caption_entities"),
+                          caption=True)
+    message, chat = _message_to_edit(api, p)
+    if message.kind == "text":
+        raise bad_request("there is no caption in the message to edit")
+    return _edit(message, chat, caption)
+
+
+def _message_to_edit(api: BotApi, p: dict[str, Any]) -> tuple[SentMessage, Chat]:
     if p.get("chat_id") in (None, "") and not p.get("message_id"):
         raise bad_request('parameter "inline_message_id" is required')
     chat = _sendable_chat(api, p)
     message = api.chats.message(chat, int(p.get("message_id") or 0))
     if message is None:
         raise bad_request("message to edit not found")
-    if message.kind != "text":
-        raise bad_request("there is no text in the message to edit")
+    return message, chat
+
+
+def _edit(message: SentMessage, chat: Chat, text: Formatted) -> dict[str, Any]:
     if (message.text, message.entities) == (text.text, text.entities):
         raise bad_request(NOT_MODIFIED)
     message.edits.append(Formatted(message.text, message.entities))

@@ -105,6 +105,14 @@ def media_of(tweet: schema.Tweet, includes: Includes) -> tuple[Media, ...]:
     return tuple(m for m in found if m is not None)[: includes.limits.max_media]
 
 
+def links_of(tweet: schema.Tweet) -> tuple[str, ...]:
+    """Where the post's links lead: X's ``unwound_url`` or ``expanded_url`` for each t.co link
+    (of the long text when there is one), media links left out."""
+    entities = tweet.note_tweet.entities if tweet.note_tweet and tweet.note_tweet.entities else tweet.entities
+    found = (e.unwound_url or e.expanded_url or e.url for e in (entities.urls if entities else []) if not e.media_key)
+    return tuple(dict.fromkeys(u for u in found if u))
+
+
 def lang_hint(value: str | None) -> str | None:
     if not value or value in NO_LANGUAGE:
         return None
@@ -119,6 +127,12 @@ def _text_and_media(tweet: schema.Tweet, refs: Refs, includes: Includes) -> tupl
     author = includes.users.get(original.author_id or "")
     prefix = f"RT @{author.username}: " if author and author.username else "RT: "
     return prefix + full_text(original), media_of(tweet, includes) or media_of(original, includes)
+
+
+def _links(tweet: schema.Tweet, refs: Refs, includes: Includes) -> tuple[str, ...]:
+    """A repost links where its original links (its own text is the truncated copy)."""
+    original = includes.tweets.get(refs.repost_of or "")
+    return links_of(original) if original is not None else links_of(tweet)
 
 
 def post_from_payload(tweet: object, includes: Includes, raw: JSON | str) -> Post:
@@ -149,6 +163,7 @@ def _post(tweet: schema.Tweet, includes: Includes, raw: JSON | str) -> Post:
         lang_hint=lang_hint(tweet.lang),
         media=media,
         refs=refs,
+        links=_links(tweet, refs, includes),
         raw=raw if isinstance(raw, str) else raw_copy(raw, includes.limits, truncated),
     )
 

@@ -62,8 +62,24 @@ class Attachments(Payload):
     media_keys: Annotated[list[Short], Field(max_length=1000)] = Field(default_factory=list)
 
 
+class UrlEntity(Payload):
+    """One link of ``entities.urls``: ``url`` is the t.co link in the text, ``expanded_url`` where
+    it leads (``unwound_url`` past further redirects, when X knows it); media links carry a
+    ``media_key``."""
+
+    url: Url = None
+    expanded_url: Url = None
+    unwound_url: Url = None
+    media_key: Short | None = None
+
+
+class Entities(Payload):
+    urls: Annotated[list[UrlEntity], Field(max_length=100)] = Field(default_factory=list)
+
+
 class Note(Payload):
     text: Text
+    entities: Entities | None = None
 
 
 class Tweet(Payload):
@@ -75,6 +91,7 @@ class Tweet(Payload):
     note_tweet: Note | None = None
     referenced_tweets: Annotated[list[Reference], Field(max_length=100)] | None = None
     attachments: Attachments | None = None
+    entities: Entities | None = None
 
 
 class Rule(Payload):
