@@ -175,11 +175,12 @@ def stage_seconds(texts: list[str]) -> float:
     """The enrich stage by itself (less noisy than the difference of two ingest runs)."""
     from datetime import UTC, datetime
 
+    from bot.config import Settings
     from bot.models import Post
     from bot.pipeline.base import Context
-    from bot.pipeline.enrich import enrich, enrich_extras
+    from bot.pipeline.enrich import enrich, load_enrichment
 
-    context = Context(extras=enrich_extras(ROOT / "watchlists", ROOT / "watchlists"))
+    context = Context(extras={"enrichment": load_enrichment(Settings())})
     posts = [Post("bench", str(i), text, datetime.now(UTC)) for i, text in enumerate(texts)]
     start = time.perf_counter()
     for post in posts:

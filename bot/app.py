@@ -1,8 +1,9 @@
 """Wires sources -> pipeline -> store -> sinks as asyncio tasks and shuts them down cleanly.
 
-Each source runs in its own task and feeds one bounded queue; a single ingest task (the only
-writer of posts) runs the pipeline and stores each post with its source cursor in one
-transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
+Each source runs in its own task under the supervisor (:mod:`bot.sources.supervisor`: a
+raising source is logged, counted and restarted with back-off) and feeds one bounded queue; a
+single ingest task (the only writer of posts) runs the pipeline and stores each post with its
+source cursor in one transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
 heartbeat) get the same ``stop`` event. On stop, sources stop producing, the ingest task
 drains what is already queued, and background tasks finish their in-flight work. A background
 task that ends with a :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``)
@@ -22,11 +23,13 @@ from bot.errors import SahelWatchError
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
+from bot.sources.clock import Clock, SystemClock
+from bot.sources.supervisor import Supervision, supervise
 from bot.store.db import Store
 from bot.store.faults import fault_of
 from bot.store.hold import FaultHold
-from bot.store.posts import Saved, save_post
-from bot.store.state import get_cursor, put_cursor
+from bot.store.posts import Saved, save_post, source_state
+from bot.store.state import get_cursor
 
 log = logging.getLogger(__name__)
 Task = Callable[[asyncio.Event], Awaitable[None]]
@@ -72,6 +75,8 @@ class App:
     sinks: Sequence[Sink] = ()
     tasks: Sequence[Task] = ()
     queue_size: int = 1000
+    clock: Clock = field(default_factory=SystemClock)
+    supervision: Supervision = field(default_factory=Supervision)
     summary: Summary = field(default_factory=Summary)
     faults: FaultHold = field(default_factory=FaultHold)
     failure: SahelWatchError | None = None
@@ -100,14 +105,11 @@ class App:
         return self.summary
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
-        try:
-            async for item in source.collect(get_cursor(self.store, source.name), stop):
-                await queue.put((source.name, item))
-                if stop.is_set():
-                    break
-        except Exception as exc:  # a broken source must not take the others down
-            log.exception("source failed", extra={"source": source.name})
-            source.health.error(repr(exc))
+        async def emit(name: str, item: Collected) -> None:
+            await queue.put((name, item))
+
+        await supervise(source, emit, lambda: get_cursor(self.store, source.name), self.clock, stop,
+                        self.supervision)
 
     async def _ingest(self, queue: asyncio.Queue[object], stop: asyncio.Event, batch: bool) -> None:
         while (entry := await queue.get()) is not _DONE:
@@ -119,14 +121,14 @@ class App:
     async def _ingest_held(self, source: str, item: Collected, stop: asyncio.Event, batch: bool) -> None:
         """Run the pipeline once, then store with retries: the post and its cursor are held until
         they commit (busy, or disk full in a running bot), or the run ends."""
-        self.summary.read += 1
         try:
-            post = self.pipeline.run(item.post)
+            post = self._pipeline(item)
             self._store(source, item, post)
         except Exception as exc:
             if (fault := fault_of(exc)) is None:  # not the database's fault: this post only
                 self.summary.errors += 1
-                log.exception("post not stored", extra={"source": source, "post": item.post.key})
+                key = item.post.key if item.post is not None else None
+                log.exception("post not stored", extra={"source": source, "post": key})
                 return
             await self.faults.hold(fault, exc, lambda: self._store(source, item, post), stop, batch)
             if self.faults.failure is not None:
@@ -135,19 +137,25 @@ class App:
 
     def ingest_one(self, source: str, item: Collected) -> Post | None:
         """Pipeline and store for one item, synchronously (``analyze``); errors propagate."""
-        self.summary.read += 1
-        post = self.pipeline.run(item.post)
+        post = self._pipeline(item)
         self._store(source, item, post)
         return post
 
+    def _pipeline(self, item: Collected) -> Post | None:
+        if item.post is None:  # a cursor-only item
+            return None
+        self.summary.read += 1
+        post = self.pipeline.run(item.post)
+        self.summary.dropped += post is None
+        return post
+
     def _store(self, source: str, item: Collected, post: Post | None) -> None:
-        if post is None:
-            if item.cursor is not None:
+        if post is None:  # dropped, or a cursor-only item: the cursor still moves
+            if item.cursor is not None or item.seen is not None:
                 with self.store.write() as db:
-                    put_cursor(db, source, item.cursor)
-            self.summary.dropped += 1
+                    source_state(db, source, item.cursor, item.seen)
             return
-        saved = save_post(self.store, post, source=source, cursor=item.cursor)
+        saved = save_post(self.store, post, source=source, cursor=item.cursor, alert=item.alert, seen=item.seen)
         self.summary.add(post, saved)
         for sink in self.sinks:
             sink.emit(post, saved)

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from bot.errors import ConfigError
 
 SWITCHES = ("auto", "on", "off")
+SOURCE_SWITCHES = ("x", "feeds", "telegram_channels", "bluesky", "mastodon")
+"""Settings fields that switch a collector: ``auto`` (on when it has something to watch), on, off."""
 
 
 def _setting(env: str, default: Any, help: str, secret: bool = False) -> Any:
@@ -38,6 +40,47 @@ class Settings:
     x: str = _setting("SAHELWATCH_X", "auto", "X collector: auto (on when a token is set), on, off")
     telegram: str = _setting(
         "SAHELWATCH_TELEGRAM", "auto", "Telegram delivery: auto (on with a token and channels.yaml), on, off"
+    )
+    feeds: str = _setting(
+        "SAHELWATCH_FEEDS", "auto", "RSS/Atom collector: auto (on when sources.yaml lists feeds), on, off"
+    )
+    telegram_channels: str = _setting(
+        "SAHELWATCH_TELEGRAM_CHANNELS", "auto",
+        "public Telegram channel collector: auto (on when sources.yaml lists accounts.telegram), on, off",
+    )
+    bluesky: str = _setting(
+        "SAHELWATCH_BLUESKY", "auto", "Bluesky collector: auto (on when sources.yaml lists accounts.bluesky), on, off"
+    )
+    mastodon: str = _setting(
+        "SAHELWATCH_MASTODON", "auto",
+        "Mastodon collector: auto (on when sources.yaml lists accounts or hashtags for mastodon), on, off",
+    )
+    source_backoff_min: float = _setting(
+        "SAHELWATCH_SOURCE_BACKOFF_MIN", 1.0, "seconds before restarting a source that raised (doubles each time)"
+    )
+    source_backoff_max: float = _setting(
+        "SAHELWATCH_SOURCE_BACKOFF_MAX", 300.0, "longest wait between restarts of a failing source, seconds"
+    )
+    source_alert_after: float = _setting(
+        "SAHELWATCH_SOURCE_ALERT_AFTER", 600.0,
+        "a source failing this many seconds is reported once to the admin chat (and once when it recovers)",
+    )
+    new_source_alert_age: float = _setting(
+        "SAHELWATCH_NEW_SOURCE_ALERT_AGE", 3600.0,
+        "first poll of a newly added feed or channel: items older than this many seconds are stored, not alerted",
+    )
+    http_timeout: float = _setting(
+        "SAHELWATCH_HTTP_TIMEOUT", 20.0, "connect and read timeout of source HTTP requests, seconds"
+    )
+    http_max_bytes: int = _setting(
+        "SAHELWATCH_HTTP_MAX_BYTES", 5_000_000, "largest response body a source reads (decompressed), bytes"
+    )
+    http_host_interval: float = _setting(
+        "SAHELWATCH_HTTP_HOST_INTERVAL", 2.0, "seconds between two requests to the same host (politeness)"
+    )
+    http_user_agent: str = _setting(
+        "SAHELWATCH_HTTP_USER_AGENT", "SahelWatch/0.1 (security news monitor; feed reader)",
+        "User-Agent sent by source HTTP requests",
     )
     x_mode: str = _setting("SAHELWATCH_X_MODE", "stream", "X collection: stream, or poll (plans without stream access)")
     x_max_rules: int = _setting("SAHELWATCH_X_MAX_RULES", 1000, "filtered-stream rules the X plan allows")
@@ -136,7 +179,7 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        for name in ("x", "telegram"):
+        for name in (*SOURCE_SWITCHES, "telegram"):
             if getattr(self, name) not in SWITCHES:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
@@ -147,9 +190,10 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be greater than 0")
         if not self.heartbeat_seconds > 0:
             raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
-        for name in ("watchdog_seconds", "watchdog_source_seconds"):
+        for name in ("watchdog_seconds", "watchdog_source_seconds", "new_source_alert_age"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
+        self._validate_sources()
         self._validate_pipeline()
         self._validate_urls()
         for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars"):
@@ -161,6 +205,15 @@ class Settings:
             raise ConfigError(
                 "SAHELWATCH_TELEGRAM=on but TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is not set"
             )
+
+    def _validate_sources(self) -> None:
+        if not 0 < self.source_backoff_min <= self.source_backoff_max:
+            raise ConfigError("SAHELWATCH_SOURCE_BACKOFF_MIN must be > 0 and at most SAHELWATCH_SOURCE_BACKOFF_MAX")
+        for name in ("source_alert_after", "http_timeout", "http_max_bytes"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
+        if not self.http_host_interval >= 0:
+            raise ConfigError("SAHELWATCH_HTTP_HOST_INTERVAL must be 0 or a number of seconds")
 
     def _validate_pipeline(self) -> None:
         from bot.pipeline.langid import DETECTORS
@@ -196,6 +249,16 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value set, for log redaction."""
         return [v for f in dataclasses.fields(self) if f.metadata["secret"] and (v := getattr(self, f.name))]
+
+
+def default_watchlists() -> Path:
+    """The shipped watchlists: the ``watchlists/`` folder beside the package (repo checkout or image)."""
+    return Path(__file__).resolve().parent.parent / "watchlists"
+
+
+def watchlists_dir(settings: Settings) -> Path:
+    """The admin's directory when it exists, else the shipped defaults (zero-config demo)."""
+    return settings.watchlists if settings.watchlists.is_dir() else default_watchlists()
 
 
 def env_name(field_name: str) -> str:

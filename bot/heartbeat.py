@@ -60,17 +60,29 @@ class Health:
     message: str
 
 
-def read_heartbeat(db_path: Path) -> dict[str, Any] | None:
-    """The last heartbeat, read without writing; ``None`` when the bot never wrote one."""
+def _read(db_path: Path, sql: str, params: tuple = ()) -> list[tuple] | None:
+    """Rows of ``sql`` through a read-only connection; ``None`` when the table does not exist."""
     uri = db_path.resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        row = conn.execute("SELECT value FROM state WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
-    except sqlite3.OperationalError:  # no state table: the bot never started on this file
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:  # no such table: the bot never started (or is older) on this file
         return None
     finally:
         conn.close()
-    return None if row is None else json.loads(row[0])
+
+
+def read_heartbeat(db_path: Path) -> dict[str, Any] | None:
+    """The last heartbeat, read without writing; ``None`` when the bot never wrote one."""
+    rows = _read(db_path, "SELECT value FROM state WHERE key = ?", (HEARTBEAT_KEY,))
+    return json.loads(rows[0][0]) if rows else None
+
+
+def failing_sources(db_path: Path) -> tuple[list[str], int]:
+    """``(names of sources failing past the admin-report limit, sources not stopped)``."""
+    rows = _read(db_path, "SELECT name, state, reported FROM source_health") or []
+    return [name for name, state, reported in rows if reported and state != "stopped"], \
+        sum(state != "stopped" for _, state, _ in rows)
 
 
 def check(db_path: Path, max_age: float, now: datetime | None = None) -> Health:
@@ -85,7 +97,12 @@ def check(db_path: Path, max_age: float, now: datetime | None = None) -> Health:
         return Health(False, f"the bot stopped {age:.0f} s ago (pid {beat_['pid']})")
     if age > max_age:
         return Health(False, f"stale heartbeat: last tick {age:.0f} s ago (limit {max_age:g} s)")
-    return Health(True, f"ok: heartbeat {age:.0f} s ago, pid {beat_['pid']}; {_sources_line(beat_['sources'])}")
+    failing, running = failing_sources(db_path)
+    if failing and len(failing) >= running:
+        return Health(False, f"every source is failing: {', '.join(failing)} (see `sahelwatch stats`)")
+    warn = f"; failing: {', '.join(failing)}" if failing else ""
+    return Health(True, f"ok: heartbeat {age:.0f} s ago, pid {beat_['pid']}; {_sources_line(beat_['sources'])}"
+                        f"{warn}")
 
 
 def _sources_line(sources: list[dict]) -> str:

@@ -48,7 +48,7 @@ from bot.sources.base import Source
 from bot.store.db import Store
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
 EXIT_STUCK = 3
@@ -169,7 +169,7 @@ class Watchdog:
         raise StalledError(f"watchdog: {summary} (limit {self.source_limit:g} s)")
 
 
-def component(runtime: Runtime) -> None:
+def register(runtime: Runtime) -> None:
     """Runtime component: one watchdog task for live runs (``sahelwatch run``)."""
     if not runtime.live:
         return

@@ -124,7 +124,7 @@ def test_delivery_is_wired_only_when_configured(tmp_path: Path, env: dict[str, s
     store = Store(tmp_path / "d.db")
     runtime = assemble(settings_for(tmp_path, **env), store, live=live)
     assert any(isinstance(s, Delivery) for s in runtime.sinks) is on
-    assert bool(store.post_hooks) is on
+    assert bool(store.alert_hooks) is on
     store.close()
 
 

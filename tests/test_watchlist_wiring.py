@@ -21,7 +21,7 @@ def post(text: str) -> Post:
 def test_live_runtime_has_the_holder_and_its_reload_task(tmp_path, store):
     write(tmp_path, "w.yaml", "topics:\n  wagner:\n    severity: urgent\n    terms: [Wagner]\n")
     runtime = assemble(Settings(watchlists=tmp_path), store, live=True)
-    holder = runtime.extras["watchlist"]
+    holder = runtime.watchlist
     assert isinstance(holder, WatchlistHolder) and holder.watch in runtime.tasks
     pipeline = runtime.app().pipeline
     assert "match" in pipeline.names
@@ -31,7 +31,7 @@ def test_live_runtime_has_the_holder_and_its_reload_task(tmp_path, store):
 def test_one_shot_runtime_has_no_reload_task(tmp_path, store):
     write(tmp_path, "w.yaml", "topics:\n  wagner:\n    terms: [Wagner]\n")
     runtime = assemble(Settings(watchlists=tmp_path), store, live=False)
-    assert runtime.tasks == [] and isinstance(runtime.extras["watchlist"], WatchlistHolder)
+    assert runtime.tasks == [] and isinstance(runtime.watchlist, WatchlistHolder)
 
 
 def test_build_pipeline_without_a_holder_loads_the_settings_watchlists(tmp_path, store):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.runtime import default_watchlists
-from bot.sources.x.backoff import Backoff
+from bot.sources.backoff import Backoff
 from bot.sources.x.inflect import observed_forms
 from bot.sources.x.rules import Limits, compile_rules, pack
 from bot.watchlist.reload import build

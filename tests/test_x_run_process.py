@@ -58,7 +58,7 @@ def test_run_collects_from_the_x_stream_end_to_end(fake_x, tmp_path):
     assert fake_x.token not in err and "x stream reconnecting" in err
     stats = subprocess.run([*SAHELWATCH, "stats"], env=_env(fake_x, tmp_path), cwd=REPO, capture_output=True,
                            text=True, timeout=60, check=True)
-    health = next(line for line in stats.stdout.splitlines() if line.strip().startswith("x: connected="))
+    health = next(line for line in stats.stdout.splitlines() if line.strip().startswith("x: state="))
     assert "reconnects=1" in health and "last_error=network" in health
 
 

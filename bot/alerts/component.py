@@ -9,10 +9,10 @@ An edit of ``channels.yaml`` is picked up within seconds; an invalid edit is log
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.alerts.bot import make_bot
 from bot.alerts.channels import Known, load_routing
@@ -21,66 +21,34 @@ from bot.alerts.limits import AlertLimits
 from bot.alerts.outbox import enqueue_hook
 from bot.alerts.pacing import Pacer
 from bot.alerts.routing import Routing
-from bot.errors import ConfigError, WatchlistError
-from bot.runtime import Runtime, watchlists_dir
+from bot.config import watchlists_dir
+from bot.errors import ConfigError
+from bot.watchlist.filewatch import FileHolder
+
+if TYPE_CHECKING:
+    from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
-Stamp = tuple[int, int, int] | None
 
 
-def _stamp(path: Path) -> Stamp:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+class RoutingHolder(FileHolder[Routing]):
+    """The routing in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept).
 
-
-class RoutingHolder:
-    """The routing in use; :meth:`check_now` swaps in a valid edit, keeps the old one otherwise.
-
-    A change is loaded once the file has stayed the same for one check (an editor may write it
-    in several steps). ``known_topics`` (the watchlists' topic names) makes a topic that no
-    watchlist defines an error, ``languages`` (the configured ones) a language posts never carry.
+    ``known_topics`` (the watchlists' topic names) makes a topic that no watchlist defines an
+    error, ``languages`` (the configured ones) a language posts never carry.
     """
+
+    what = "routing"
 
     def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
                  languages: Collection[str] | None = None) -> None:
-        self.path = path
         self.known_topics = known_topics
         self.languages = languages
-        self._routing = self._load()  # no last good one yet: errors go to the caller
-        self._stamp = self._pending = _stamp(path)
-        self.on_invalid: list[Callable[[WatchlistError], object]] = []
-
-    def get(self) -> Routing:
-        return self._routing
-
-    def check_now(self) -> bool:
-        stamp = _stamp(self.path)
-        if stamp == self._stamp or stamp != self._pending:
-            self._pending = stamp
-            return False
-        self._stamp = stamp
-        try:
-            self._routing = self._load()
-        except WatchlistError as exc:
-            log.error("channels.yaml change rejected, the last good routing stays:\n%s", exc)
-            for callback in self.on_invalid:
-                callback(exc)
-            return False
-        log.info("channels.yaml reloaded channels=%d", len(self._routing.channels))
-        return True
+        super().__init__(path)
 
     def _load(self) -> Routing:
         topics = self.known_topics() if self.known_topics else None
         return load_routing(self.path, known=Known(topics, self.languages))
-
-    async def watch(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        while not stop.is_set():
-            self.check_now()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
 
 
 def channels_file(runtime: Runtime) -> Path:
@@ -96,12 +64,12 @@ def wanted(runtime: Runtime, path: Path) -> bool:
     return bool(settings.telegram_bot_token) and path.is_file()
 
 
-def telegram_delivery(runtime: Runtime) -> None:
+def register(runtime: Runtime) -> None:
     """Component: outbox hook on the store, Delivery as sink and task, channels.yaml watcher."""
     path = channels_file(runtime)
     if not wanted(runtime, path):
         return
-    watchlist = runtime.extras.get("watchlist")
+    watchlist = runtime.watchlist
     settings = runtime.settings
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,
                            settings.languages)
@@ -114,6 +82,7 @@ def telegram_delivery(runtime: Runtime) -> None:
     if watchlist is not None:
         watchlist.on_invalid.append(lambda rejected: asyncio.get_running_loop().create_task(
             delivery.report(f"watchlist change rejected, the last good watchlist stays:\n{rejected}")))
-    runtime.store.post_hooks.append(enqueue_hook(holder.get))
+    runtime.notify.subscribe(delivery.report)
+    runtime.store.alert_hooks.append(enqueue_hook(holder.get))
     runtime.sinks.append(delivery)
     runtime.tasks.extend([delivery.run, holder.watch])

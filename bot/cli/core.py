@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 
 import click
@@ -16,6 +16,7 @@ from bot.cli.common import DB_OPTION, catch_stop_signals, load_settings, print_s
 from bot.config import Settings
 from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
+from bot.sources.clock import Clock
 from bot.sources.payload import PayloadLimits
 from bot.sources.replay import ReplaySource, sample_path
 from bot.store.db import Store
@@ -30,8 +31,21 @@ def replay_files(settings: Settings, files: list[Path], speed: float | None, con
 
     ``on_done`` gets the summary even when the run fails (a database fault raises
     :class:`~bot.errors.StorageError` after it)."""
+    def go(stop: asyncio.Event) -> Coroutine[object, object, Summary]:
+        return run_bot(settings, files, speed, console, stop, live=live, on_done=on_done)
+
+    return run_until_signal(go) if stop is None else asyncio.run(go(stop))
+
+
+async def run_bot(settings: Settings, files: list[Path], speed: float | None, console: bool, stop: asyncio.Event,
+                  *, live: bool = True, clock: Clock | None = None,
+                  on_done: Callable[[Summary], None] | None = None) -> Summary:
+    """What ``run`` (``live``) and ``replay`` do, until ``stop`` (or, not live, the files' end).
+
+    ``clock`` is the sources' and supervisor's injectable clock (tests move it by hand).
+    """
     store = Store(settings.db)
-    runtime = assemble(settings, store, live=live)
+    runtime = assemble(settings, store, live=live, clock=clock)
     replays = [ReplaySource(f, speed=speed, limits=PayloadLimits.from_settings(settings)) for f in files]
     runtime.sources.extend(replays)
     if console:
@@ -39,12 +53,8 @@ def replay_files(settings: Settings, files: list[Path], speed: float | None, con
     app = runtime.app()
     if live:
         announce(runtime)
-
-    async def go(stop: asyncio.Event) -> Summary:
-        return await app.run(stop, until_sources_done=not live)
-
     try:
-        return run_until_signal(go) if stop is None else asyncio.run(go(stop))
+        return await app.run(stop, until_sources_done=not live)
     finally:
         app.summary.skipped += [f"{r.path.name}:{n}: {why}" for r in replays for n, why in r.skipped]
         store.close()

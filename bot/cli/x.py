@@ -20,7 +20,7 @@ from bot.cli import main
 from bot.cli.common import DB_OPTION, load_settings
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
 from bot.config import Settings
-from bot.sources.x.clock import SystemClock
+from bot.sources.clock import SystemClock
 from bot.sources.x.inflect import observed_forms
 from bot.sources.x.options import options_from_settings
 from bot.sources.x.rules import TAG_PREFIX, Compiled, Limits, compile_rules

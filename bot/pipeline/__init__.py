@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.pipeline import dedupe_index, story_index
 from bot.pipeline.base import Context, Pipeline, Stage
 from bot.pipeline.dedupe import DedupeSettings, dedupe
-from bot.pipeline.enrich import enrich, enrich_extras
+from bot.pipeline.enrich import enrich, load_enrichment
 from bot.pipeline.language import LanguageSettings, language, tagger_for
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
@@ -29,15 +29,15 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     watchlists in ``settings`` are loaded once (raises ``WatchlistError`` when invalid).
     The dedupe stage's index hooks are registered on ``store`` here, with the stage.
     """
-    from bot.runtime import default_watchlists, watchlists_dir
+    from bot.config import watchlists_dir
 
     if "watchlist" not in extras:
         from bot.watchlist.limits import WatchlistLimits
         from bot.watchlist.reload import build
 
         extras["watchlist"] = build(watchlists_dir(settings), WatchlistLimits.from_settings(settings)).matcher
-    if "events" not in extras:
-        extras.update(enrich_extras(watchlists_dir(settings), default_watchlists()))
+    if "enrichment" not in extras:
+        extras["enrichment"] = load_enrichment(settings)
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
     extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
     extras.setdefault("story", StorySettings.from_settings(settings))

@@ -24,11 +24,12 @@ from bot.app import Task
 from bot.models import utcnow
 from bot.pipeline.dedupe import DedupeSettings
 from bot.pipeline.dedupe_index import prune
+from bot.pipeline.enrich import load_enrichment
 from bot.pipeline.language import LanguageSettings, tagger_for
 from bot.store.db import Store
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.registry import Runtime
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_S = 3600.0
@@ -58,13 +59,16 @@ def dedupe_component(runtime: Runtime) -> None:
 
 
 def language_component(runtime: Runtime) -> None:
-    """Component: the language tagger, shared with the pipeline through ``extras``."""
-    runtime.extras["language"] = tagger_for(LanguageSettings.from_settings(runtime.settings))
+    """Component: the language tagger, shared with the pipeline."""
+    runtime.language = tagger_for(LanguageSettings.from_settings(runtime.settings))
 
 
 def enrich_component(runtime: Runtime) -> None:
-    """Component: the gazetteer and event rules, shared with the pipeline through ``extras``."""
-    from bot.pipeline.enrich import enrich_extras
-    from bot.runtime import default_watchlists, watchlists_dir
+    """Component: the gazetteer and event rules (loaded now, before any source starts)."""
+    runtime.enrichment = load_enrichment(runtime.settings)
 
-    runtime.extras.update(enrich_extras(watchlists_dir(runtime.settings), default_watchlists()))
+
+def register(runtime: Runtime) -> None:
+    language_component(runtime)
+    dedupe_component(runtime)
+    enrich_component(runtime)

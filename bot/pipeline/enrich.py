@@ -3,13 +3,16 @@ decided), ``event`` (ACLED type) and ``casualties`` on every post; never drops o
 
 The gazetteer (vendored, ``bot/data/gazetteer.tsv.gz``) is loaded once per process; the event
 rules come from ``events.yaml`` in the watchlists directory (else the shipped one), read when
-the pipeline is built. Both are shared read-only objects in ``context.extras``.
+the runtime is assembled. Both travel as one read-only :class:`Enrichment` in
+``context.extras["enrichment"]``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from bot.config import Settings, default_watchlists, watchlists_dir
 from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.events import EventClassifier
@@ -19,12 +22,19 @@ from bot.text import Folded
 from bot.watchlist.event_rules import EVENTS_FILE, load_events
 
 
+@dataclass(frozen=True)
+class Enrichment:
+    """What the stage reads: the gazetteer and the event rules (immutable, shared)."""
+
+    gazetteer: Gazetteer
+    events: EventClassifier
+
+
 def enrich(post: Post, context: Context) -> Post:
-    gazetteer: Gazetteer = context.extras["gazetteer"]
-    classifier: EventClassifier = context.extras["events"]
+    enrichment: Enrichment = context.extras["enrichment"]
     folded = Folded(post.text)  # the matching copy, shared by both
-    place = resolve(gazetteer, post.text, folded)
-    event, casualties = classifier.classify(post.text, folded)
+    place = resolve(enrichment.gazetteer, post.text, folded)
+    event, casualties = enrichment.events.classify(post.text, folded)
     if place == post.place and event == post.event and casualties == post.casualties:
         return post
     return post.with_(place=place, event=event, casualties=casualties)
@@ -36,7 +46,7 @@ def events_file(watchlists: Path, shipped: Path) -> Path:
     return own if own.is_file() else shipped / EVENTS_FILE
 
 
-def enrich_extras(watchlists: Path, shipped: Path) -> dict[str, object]:
-    """The shared objects the stage reads (raises ``WatchlistError`` for a bad events.yaml)."""
-    return {"gazetteer": default_gazetteer(),
-            "events": EventClassifier(load_events(events_file(watchlists, shipped)))}
+def load_enrichment(settings: Settings) -> Enrichment:
+    """The stage's shared objects for ``settings`` (raises ``WatchlistError`` for a bad events.yaml)."""
+    rules = load_events(events_file(watchlists_dir(settings), default_watchlists()))
+    return Enrichment(default_gazetteer(), EventClassifier(rules))

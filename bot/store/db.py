@@ -52,6 +52,8 @@ class Store:
         conn = _connect(self.path, busy_timeout_ms)
         self.db = sqlite_utils.Database(conn)
         self.post_hooks: list[PostHook] = []
+        self.alert_hooks: list[PostHook] = []
+        """Like ``post_hooks``, but skipped for posts stored as history (``Collected.alert`` False)."""
         with self.db.ensure_autocommit_on():
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(f"PRAGMA synchronous={synchronous}")

@@ -127,3 +127,31 @@ def m0081_stories(db: sqlite_utils.Database) -> None:
             url TEXT NOT NULL, post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
             PRIMARY KEY (url, post_id)) WITHOUT ROWID"""
     )
+
+
+# --- sources kit (0030-0039): per-source health, remembered items ---------------------------
+
+
+@MIGRATIONS(name="0030_source_health")
+def m0030_source_health(db: sqlite_utils.Database) -> None:
+    """One row per source: state, counters, last error, and whether its failure was reported."""
+    db.execute(
+        """CREATE TABLE source_health (
+            name TEXT PRIMARY KEY, state TEXT NOT NULL, connected INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT, last_item_at TEXT, last_activity_at TEXT,
+            items INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0, restarts INTEGER NOT NULL DEFAULT 0,
+            reconnects INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+            failing_since TEXT, reported INTEGER NOT NULL DEFAULT 0,
+            cursor TEXT, pid INTEGER, updated_at TEXT NOT NULL)"""
+    )
+
+
+@MIGRATIONS(name="0031_source_seen")
+def m0031_source_seen(db: sqlite_utils.Database) -> None:
+    """Item ids a source has already handed on (bounded per source), committed with the posts."""
+    db.execute(
+        """CREATE TABLE source_seen (
+            id INTEGER PRIMARY KEY, source TEXT NOT NULL, item TEXT NOT NULL, seen_at TEXT NOT NULL,
+            UNIQUE (source, item))"""
+    )

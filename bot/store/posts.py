@@ -12,6 +12,7 @@ import sqlite_utils
 
 from bot.models import Casualties, Match, Media, Place, Post, Refs, StoryRef, utcnow
 from bot.store.db import Store
+from bot.store.sources import remember
 from bot.store.state import put_cursor
 
 
@@ -82,16 +83,27 @@ def _insert_children(db: sqlite_utils.Database, post: Post, row_id: int) -> None
                         [(url, row_id) for url in post.links])
 
 
-def save_post(store: Store, post: Post, *, source: str | None = None, cursor: str | None = None) -> Saved:
+def save_post(store: Store, post: Post, *, source: str | None = None, cursor: str | None = None,
+              alert: bool = True, seen: str | None = None) -> Saved:
     """Store ``post`` once. A post already stored is a no-op reported as ``new=False``.
 
-    The cursor (if given) is committed in the same transaction, duplicate or not.
+    The cursor (if given) and the source's remembered item id ``seen`` are committed in the same
+    transaction, duplicate or not. ``alert=False`` stores the post without running the store's
+    ``alert_hooks`` (history found on the first poll of a new feed: stored, not news).
     """
     with store.write() as db:
-        saved = _save_in(store, db, post)
-        if source is not None and cursor is not None:
-            put_cursor(db, source, cursor)
+        saved = _save_in(store, db, post, alert)
+        if source is not None:
+            source_state(db, source, cursor, seen)
     return saved
+
+
+def source_state(db: sqlite_utils.Database, source: str, cursor: str | None, seen: str | None) -> None:
+    """Write a source's cursor and remembered item (inside the caller's transaction)."""
+    if cursor is not None:
+        put_cursor(db, source, cursor)
+    if seen is not None:
+        remember(db, source, seen)
 
 
 def save_batch(
@@ -105,7 +117,7 @@ def save_batch(
     return saved
 
 
-def _save_in(store: Store, db: sqlite_utils.Database, post: Post) -> Saved:
+def _save_in(store: Store, db: sqlite_utils.Database, post: Post, alert: bool = True) -> Saved:
     row = post_row(post)
     inserted = db.execute(
         f"INSERT INTO posts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
@@ -116,6 +128,8 @@ def _save_in(store: Store, db: sqlite_utils.Database, post: Post) -> Saved:
         return Saved(int(db.execute("SELECT id FROM posts WHERE key = ?", (post.key,)).fetchone()[0]), False)
     _insert_children(db, post, inserted[0])
     for hook in store.post_hooks:
+        hook(db, post, inserted[0])
+    for hook in store.alert_hooks if alert else ():
         hook(db, post, inserted[0])
     return Saved(inserted[0], True)
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 from bot.heartbeat import HEARTBEAT_KEY
 from bot.store.db import Store
+from bot.store.sources import read_health
 from bot.store.state import cursors, get_state
 
 
@@ -38,7 +39,12 @@ def collect_stats(store: Store) -> dict[str, object]:
 
 
 def _sources(store: Store) -> dict[str, str]:
-    """Each source's health as of the last heartbeat of a run on this database."""
+    """Each source's health (``source_health``), else as of the last heartbeat of an older run."""
+    rows = read_health(store)
+    if rows:
+        keys = ("state", "items", "errors", "skipped", "restarts", "reconnects", "last_item_at", "failing_since",
+                "last_error")
+        return {r["name"]: ", ".join(f"{k}={r[k]}" for k in keys) for r in rows}
     beat = get_state(store, HEARTBEAT_KEY)
     keys = ("connected", "items", "reconnects", "errors", "last_item_at", "last_activity_at", "last_error")
     sources = json.loads(beat).get("sources", []) if beat else []

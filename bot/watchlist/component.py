@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.config import watchlists_dir
 from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.reload import WatchlistHolder
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.registry import Runtime
 
 
-def watchlist_component(runtime: Runtime) -> None:
-    from bot.runtime import watchlists_dir
-
+def register(runtime: Runtime) -> None:
     holder = WatchlistHolder(watchlists_dir(runtime.settings), limits=WatchlistLimits.from_settings(runtime.settings))
-    runtime.extras["watchlist"] = holder
+    runtime.watchlist = holder
     if runtime.live:
         runtime.tasks.append(holder.watch)

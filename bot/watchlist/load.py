@@ -26,7 +26,7 @@ from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.parse import parse_file
 from bot.watchlist.schema import Account, Checked, Mark, Problem, Topic, Watchlist
 
-NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml", EVENTS_FILE})
+NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml", "sources.yaml", "sources.yml", EVENTS_FILE})
 SUFFIXES = (".yaml", ".yml")
 
 

@@ -1,6 +1,6 @@
 """The X collector (tweepy 4.x, X API v2).
 
-Flow: ``source.XSource`` (registered by ``component.x_component``) runs ``stream.XStreamSource``
+Flow: ``source.XSource`` (registered by ``component.PLUGIN``) runs ``stream.XStreamSource``
 or ``poll.XPollSource``; both share ``shared.Shared`` (options, clock, health) and its
 ``ruleset.RuleKeeper``, which compiles the watchlist (``atoms`` → ``rules``), resolves accounts
 (``accounts``) and keeps X's stream rules in sync (``rulesync``). The stream side is

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import tweepy
 
 from bot.models import Post
-from bot.sources.x.clock import Clock
+from bot.sources.clock import Clock
 from bot.sources.x.options import XOptions
 from bot.sources.x.ruleset import RuleKeeper
 from bot.sources.x.search import search_since

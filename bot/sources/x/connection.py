@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sources.x.clock import Clock
+from bot.sources.clock import Clock
 from bot.sources.x.reader import Event, StreamReader
 
 log = logging.getLogger(__name__)

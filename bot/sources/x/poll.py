@@ -19,9 +19,9 @@ from typing import Any
 
 import tweepy
 
+from bot.sources.backoff import Backoff
 from bot.sources.base import Collected
-from bot.sources.x.backoff import Backoff
-from bot.sources.x.clock import pause
+from bot.sources.clock import pause
 from bot.sources.x.search import Fetched, search_since, timeline_since
 from bot.sources.x.shared import Shared
 

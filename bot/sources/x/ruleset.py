@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 import tweepy
 
+from bot.sources.backoff import Backoff
+from bot.sources.clock import Clock, pause
 from bot.sources.x.accounts import AccountCache, resolve
-from bot.sources.x.backoff import Backoff
 from bot.sources.x.clients import rest_client, rules_client
-from bot.sources.x.clock import Clock, pause
 from bot.sources.x.inflect import observed_forms
 from bot.sources.x.options import XOptions
 from bot.sources.x.rules import ACCOUNTS, TAG_PREFIX, Compiled, compile_rules

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.sources.base import SourceHealth
-from bot.sources.x.clock import Clock, SystemClock
+from bot.sources.clock import Clock, SystemClock
 from bot.sources.x.options import XOptions
 from bot.sources.x.ruleset import RuleKeeper
 from bot.store.db import Store

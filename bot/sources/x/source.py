@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from bot.sources.base import Collected
-from bot.sources.x.clock import Clock
+from bot.sources.clock import Clock
 from bot.sources.x.options import XOptions
 from bot.sources.x.poll import XPollSource
 from bot.sources.x.ruleset import StreamForbidden

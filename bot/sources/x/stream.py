@@ -1,7 +1,7 @@
 """The X filtered-stream source: rules in sync, one connection at a time, reconnects, no gaps.
 
 A supervisor task syncs the rules, connects, and after every ending waits as X's policy says
-(:class:`~bot.sources.x.backoff.Backoff`, on the injectable clock) before connecting again;
+(:class:`~bot.sources.backoff.Backoff`, on the injectable clock) before connecting again;
 409 (no rules) waits for a watchlist change instead of retrying, 401 stops the collector and
 403 raises :class:`StreamForbidden` (``XSource`` then polls). Every ending opens a *gap*;
 after the next connect a backfill by recent search from the last stored id closes it. While
@@ -18,11 +18,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from bot.models import Post
+from bot.sources.backoff import Backoff, Kind
 from bot.sources.base import Collected
+from bot.sources.clock import pause
 from bot.sources.x.backfill import Backfill, GapMark
-from bot.sources.x.backoff import Backoff, Kind
 from bot.sources.x.clients import FIELDS
-from bot.sources.x.clock import pause
 from bot.sources.x.connection import Connection, Ending
 from bot.sources.x.lines import parse_line
 from bot.sources.x.ruleset import StreamForbidden

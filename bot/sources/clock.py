@@ -1,7 +1,8 @@
-"""Time for the X collector, injectable so tests never really sleep.
+"""Time for every source and the supervisor, injectable so tests never really sleep.
 
-``now()`` is monotonic (intervals, stall detection), ``wall()`` is Unix time (X's
-``x-rate-limit-reset``), ``sleep()`` waits. Tests pass a clock whose time they move by hand.
+``now()`` is monotonic (intervals, back-off, how long a source has been failing), ``wall()`` is
+Unix time (X's ``x-rate-limit-reset``, a feed's ``Retry-After`` date), ``sleep()`` waits.
+Tests pass a clock whose time they move by hand (``tests/x_helpers.ManualClock``).
 """
 
 from __future__ import annotations

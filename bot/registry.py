@@ -1,0 +1,102 @@
+"""The one place that names SahelWatch's components and sources, and the typed object they fill.
+
+Modelled on Datasette's default plugins: :data:`COMPONENTS` and :data:`SOURCES` list module
+names; nothing imports those modules statically, so they import this module (for
+:class:`Runtime` and :class:`~bot.sources.kit.SourcePlugin`) and never ``bot.runtime``.
+
+* A **component** module defines ``register(runtime: Runtime) -> None``: it looks at the
+  settings and adds what it needs (a source, a sink, a background task, a store hook, a typed
+  shared object such as the watchlist holder). Components run in the listed order.
+* A **source** module defines ``PLUGIN`` (:class:`~bot.sources.kit.SourcePlugin`); the sources
+  component builds those switched on (see :mod:`bot.sources.kit` for the kit API).
+
+Tests add a source for the length of a ``with REGISTRY.plugged(plugin):`` block.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.app import App, Sink, Task
+from bot.config import Settings
+from bot.notify import Notifier
+from bot.sources.base import Source
+from bot.sources.clock import Clock, SystemClock
+from bot.sources.supervisor import Supervision
+from bot.store.db import Store
+
+if TYPE_CHECKING:
+    from bot.pipeline.enrich import Enrichment
+    from bot.pipeline.language import LanguageTagger
+    from bot.sources.kit import SourcePlugin
+    from bot.watchlist.reload import WatchlistHolder
+
+COMPONENTS = (
+    "bot.watchlist.component",
+    "bot.pipeline.component",
+    "bot.sources.component",
+    "bot.alerts.component",
+    "bot.watchdog",
+)
+SOURCES = (
+    "bot.sources.x.component",
+)
+
+
+@dataclass
+class Runtime:
+    """What the components assemble: the App's parts plus the typed objects they share."""
+
+    settings: Settings
+    store: Store
+    live: bool = True
+    """False for one-shot commands (demo, replay, analyze): no network components."""
+    clock: Clock = field(default_factory=SystemClock)
+    notify: Notifier = field(default_factory=Notifier)
+    sources: list[Source] = field(default_factory=list)
+    sinks: list[Sink] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    watchlist: WatchlistHolder | None = None
+    language: LanguageTagger | None = None
+    enrichment: Enrichment | None = None
+
+    def app(self) -> App:
+        from bot.pipeline import build_pipeline
+
+        shared = {k: v for k, v in (("watchlist", self.watchlist), ("language", self.language),
+                                    ("enrichment", self.enrichment)) if v is not None}
+        pipeline = build_pipeline(self.settings, self.store, **shared)
+        s = self.settings
+        return App(self.store, pipeline, self.sources, self.sinks, self.tasks, s.queue_size, clock=self.clock,
+                   supervision=Supervision(s.source_backoff_min, s.source_backoff_max))
+
+
+Component = Callable[[Runtime], None]
+
+
+class Registry:
+    def __init__(self, components: Sequence[str], sources: Sequence[str]) -> None:
+        self._components, self._sources = tuple(components), tuple(sources)
+        self._plugged: list[SourcePlugin] = []
+
+    def components(self) -> list[Component]:
+        return [importlib.import_module(name).register for name in self._components]
+
+    def sources(self) -> list[SourcePlugin]:
+        return [importlib.import_module(name).PLUGIN for name in self._sources] + self._plugged
+
+    @contextmanager
+    def plugged(self, plugin: SourcePlugin) -> Iterator[None]:
+        """Add ``plugin`` to the sources for the length of the block (tests)."""
+        self._plugged.append(plugin)
+        try:
+            yield
+        finally:
+            self._plugged.remove(plugin)
+
+
+REGISTRY = Registry(COMPONENTS, SOURCES)

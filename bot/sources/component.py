@@ -1,0 +1,68 @@
+"""Wiring the collectors: sources.yaml, the shared kit, every switched-on source plugin, the monitor.
+
+For live runs each plugin of :data:`bot.registry.SOURCES` (and any plugged in by tests) is
+built when its switch (``SAHELWATCH_X``, ``_FEEDS``, ``_TELEGRAM_CHANNELS``, ``_BLUESKY``,
+``_MASTODON``) is ``on``, or ``auto`` and it has something to watch. Live runs (``run``, with
+its ``--replay`` sources too) get the health monitor, which persists each source's health
+and reports long failures to the admin chat through ``runtime.notify``. ``sources.yaml``
+edits are checked within seconds; a rejected edit keeps the last good one and is told to the
+admin chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from bot.config import Settings, env_name, watchlists_dir
+from bot.errors import ConfigError
+from bot.sources.kit import Kit, SourcePlugin
+from bot.sources.monitor import Monitor
+from bot.sources.poller import Poller
+from bot.sources.sources_file import FILE_NAME, SourcesFileHolder
+
+if TYPE_CHECKING:
+    from bot.registry import Runtime
+
+
+def switched_on(plugin: SourcePlugin, kit: Kit) -> bool:
+    switch = getattr(kit.settings, plugin.switch)
+    if switch == "off":
+        return False
+    wanted = plugin.wanted(kit)
+    if switch == "on" and not wanted:
+        raise ConfigError(f"{env_name(plugin.switch)}=on but there is nothing to watch for {plugin.name} "
+                          f"(see {FILE_NAME} in the watchlists directory)")
+    return wanted
+
+
+def make_poller(settings: Settings, runtime: Runtime) -> Poller:
+    return Poller(timeout=settings.http_timeout, max_bytes=settings.http_max_bytes,
+                  host_interval=settings.http_host_interval, user_agent=settings.http_user_agent,
+                  clock=runtime.clock)
+
+
+def register(runtime: Runtime) -> None:
+    from bot.registry import REGISTRY
+
+    if not runtime.live:
+        return
+    settings = runtime.settings
+    holder = SourcesFileHolder(watchlists_dir(settings) / FILE_NAME)
+    poller = make_poller(settings, runtime)
+    kit = Kit(settings, runtime.store, holder.get, runtime.watchlist, runtime.clock, poller, runtime.notify)
+    for plugin in REGISTRY.sources():
+        if switched_on(plugin, kit):
+            runtime.sources.extend(plugin.build(kit))
+    holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
+        runtime.notify(f"sources.yaml change rejected, the last good one stays:\n{exc}")))
+    runtime.tasks.append(holder.watch)
+    monitor = Monitor(runtime.store, runtime.sources, runtime.clock, runtime.notify, settings.source_alert_after,
+                      interval=settings.heartbeat_seconds)
+    runtime.tasks.append(monitor.run)
+
+    async def close_poller(stop: asyncio.Event) -> None:
+        await stop.wait()
+        await poller.aclose()
+
+    runtime.tasks.append(close_poller)
