@@ -2,12 +2,14 @@
 
 Each source runs in its own task under the supervisor (:mod:`bot.sources.supervisor`: a
 raising source is logged, counted and restarted with back-off) and feeds one bounded queue; a
-single ingest task (the only writer of posts) runs the pipeline and stores each post with its
-source cursor in one transaction, then hands it to the sinks. Background tasks (watchlist reload, delivery,
-heartbeat) get the same ``stop`` event. On stop, sources stop producing, the ingest task
-drains what is already queued, and background tasks finish their in-flight work. A background
-task that ends with a :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``)
-makes ``run`` raise it once that clean shutdown is done.
+single ingest task (the only writer of posts) takes micro-batches from it (:mod:`bot.ingest`:
+up to ``batch_size`` items, a lone post is a batch of one), runs the pipeline and stores the
+batch's posts with their source cursors in one transaction, then hands them to the sinks.
+Background tasks (watchlist reload, delivery, heartbeat) get the same ``stop`` event. On stop,
+sources stop producing, the ingest task drains what is already queued, and background tasks
+finish their in-flight work. A background task that ends with a
+:class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``) makes ``run`` raise it
+once that clean shutdown is done.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.errors import SahelWatchError
+from bot.ingest import DONE, Entry, Outcome, next_batch, store_batch
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
@@ -28,12 +31,11 @@ from bot.sources.supervisor import Supervision, supervise
 from bot.store.db import Store
 from bot.store.faults import fault_of
 from bot.store.hold import FaultHold
-from bot.store.posts import Saved, save_post, source_state
+from bot.store.posts import Saved
 from bot.store.state import get_cursor
 
 log = logging.getLogger(__name__)
 Task = Callable[[asyncio.Event], Awaitable[None]]
-_DONE = object()
 
 
 class Sink(Protocol):
@@ -75,6 +77,8 @@ class App:
     sinks: Sequence[Sink] = ()
     tasks: Sequence[Task] = ()
     queue_size: int = 1000
+    batch_size: int = 256
+    batch_wait_s: float = 0.005
     clock: Clock = field(default_factory=SystemClock)
     supervision: Supervision = field(default_factory=Supervision)
     summary: Summary = field(default_factory=Summary)
@@ -96,7 +100,7 @@ class App:
         else:
             await stop.wait()
         await asyncio.gather(*producers, return_exceptions=True)
-        await queue.put(_DONE)
+        await queue.put(DONE)
         await ingest
         ended = await asyncio.gather(*background, return_exceptions=True)
         failure = self.failure or next((e for e in ended if isinstance(e, SahelWatchError)), None)
@@ -112,53 +116,57 @@ class App:
                         self.supervision)
 
     async def _ingest(self, queue: asyncio.Queue[object], stop: asyncio.Event, batch: bool) -> None:
-        while (entry := await queue.get()) is not _DONE:
-            name, item = entry  # type: ignore[misc]
-            if self.failure is None:  # after a fatal fault the rest is only drained (not acknowledged)
-                await self._ingest_held(name, item, stop, batch)
+        done = False
+        while not done:
+            entries, done = await next_batch(queue, self.batch_size, self.batch_wait_s)
+            if entries and self.failure is None:  # after a fatal fault the rest is only drained
+                await self._ingest_held(entries, stop, batch)
             await asyncio.sleep(0)
 
-    async def _ingest_held(self, source: str, item: Collected, stop: asyncio.Event, batch: bool) -> None:
-        """Run the pipeline once, then store with retries: the post and its cursor are held until
-        they commit (busy, or disk full in a running bot), or the run ends."""
+    async def _ingest_held(self, entries: list[Entry], stop: asyncio.Event, batch: bool) -> None:
+        """Store a batch; on a database fault hold it (posts and cursors) and retry until it commits
+        (busy, or disk full in a running bot) or the run ends. Acknowledged only once committed."""
+        outcomes: list[Outcome] = []
+
+        def write() -> None:
+            outcomes[:] = store_batch(self.store, self.pipeline, entries)
+
         try:
-            post = self._pipeline(item)
-            self._store(source, item, post)
+            write()
         except Exception as exc:
-            if (fault := fault_of(exc)) is None:  # not the database's fault: this post only
-                self.summary.errors += 1
-                key = item.post.key if item.post is not None else None
-                log.exception("post not stored", extra={"source": source, "post": key})
-                return
-            await self.faults.hold(fault, exc, lambda: self._store(source, item, post), stop, batch)
-            if self.faults.failure is not None:
+            if (fault := fault_of(exc)) is None:
+                raise
+            if not await self.faults.hold(fault, exc, write, stop, batch):
                 self.failure = self.faults.failure
-                stop.set()
+                if self.failure is not None:
+                    stop.set()
+                return
+        self._acknowledge(outcomes)
+
+    def ingest_many(self, entries: list[Entry]) -> list[Outcome]:
+        """Pipeline and store ``entries`` as one batch, synchronously (``analyze``); faults propagate."""
+        outcomes = store_batch(self.store, self.pipeline, entries)
+        self._acknowledge(outcomes)
+        return outcomes
 
     def ingest_one(self, source: str, item: Collected) -> Post | None:
-        """Pipeline and store for one item, synchronously (``analyze``); errors propagate."""
-        post = self._pipeline(item)
-        self._store(source, item, post)
-        return post
+        """One item as a batch of one (``None``: dropped, failed in the pipeline, or cursor-only)."""
+        return self.ingest_many([(source, item)])[0].post
 
-    def _pipeline(self, item: Collected) -> Post | None:
-        if item.post is None:  # a cursor-only item
-            return None
-        self.summary.read += 1
-        post = self.pipeline.run(item.post)
-        self.summary.dropped += post is None
-        return post
-
-    def _store(self, source: str, item: Collected, post: Post | None) -> None:
-        if post is None:  # dropped, or a cursor-only item: the cursor still moves
-            if item.cursor is not None or item.seen is not None:
-                with self.store.write() as db:
-                    source_state(db, source, item.cursor, item.seen)
-            return
-        saved = save_post(self.store, post, source=source, cursor=item.cursor, alert=item.alert, seen=item.seen)
-        self.summary.add(post, saved)
-        for sink in self.sinks:
-            sink.emit(post, saved)
+    def _acknowledge(self, outcomes: list[Outcome]) -> None:
+        """After the commit: counts and sinks (delivery wakes up, the console prints)."""
+        for outcome in outcomes:
+            if outcome.cursor_only:
+                continue
+            self.summary.read += 1
+            if outcome.failed:
+                self.summary.errors += 1
+            elif outcome.post is None or outcome.saved is None:
+                self.summary.dropped += 1
+            else:
+                self.summary.add(outcome.post, outcome.saved)
+                for sink in self.sinks:
+                    sink.emit(outcome.post, outcome.saved)
 
 
 def _report_failure(task: asyncio.Task[None]) -> None:

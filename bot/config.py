@@ -128,6 +128,12 @@ class Settings:
     max_url_chars: int = _setting(
         "SAHELWATCH_MAX_URL_CHARS", 2048, "longest URL kept (post link, media); a longer one is dropped"
     )
+    batch_size: int = _setting(
+        "SAHELWATCH_BATCH_SIZE", 256, "posts stored per transaction at most (a lone post is a batch of one)"
+    )
+    batch_ms: float = _setting(
+        "SAHELWATCH_BATCH_MS", 5.0, "milliseconds the ingest waits for more posts when fewer than a batch are queued"
+    )
     queue_size: int = _setting("SAHELWATCH_QUEUE_SIZE", 1000, "posts buffered between sources and pipeline")
     lang_detector: str = _setting(
         "SAHELWATCH_LANG_DETECTOR", "py3langid", "language detector: py3langid (knows Hausa) or langdetect (seeded)"
@@ -196,7 +202,10 @@ class Settings:
         self._validate_sources()
         self._validate_pipeline()
         self._validate_urls()
-        for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars"):
+        if not self.batch_ms >= 0:
+            raise ConfigError("SAHELWATCH_BATCH_MS must be 0 or more")
+        for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars",
+                     "batch_size"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{env_name(name)} must be greater than 0")
         if self.x == "on" and not self.x_bearer_token:

@@ -72,7 +72,8 @@ class Runtime:
         pipeline = build_pipeline(self.settings, self.store, **shared)
         s = self.settings
         return App(self.store, pipeline, self.sources, self.sinks, self.tasks, s.queue_size, clock=self.clock,
-                   supervision=Supervision(s.source_backoff_min, s.source_backoff_max))
+                   supervision=Supervision(s.source_backoff_min, s.source_backoff_max),
+                   batch_size=s.batch_size, batch_wait_s=s.batch_ms / 1000)
 
 
 Component = Callable[[Runtime], None]

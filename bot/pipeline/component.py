@@ -5,8 +5,9 @@
 - :func:`dedupe_component` adds the prune task that keeps the dedupe index to its window:
   every ``every`` seconds (and once at start) it deletes index rows for posts created before
   ``now - window`` (:func:`bot.pipeline.dedupe_index.prune`), in its own write transaction.
-  Stored posts and their ``duplicate_of`` are never touched. One-shot commands (demo,
-  replay, analyze) do not prune: they may replay old posts on purpose.
+  Stored posts and their ``duplicate_of`` are never touched. Every command that writes
+  (demo, replay, analyze too) also prunes every 10,000 stored posts relative to the newest
+  post it has seen (replayed posts carry their own time).
 - :func:`enrich_component` loads the gazetteer (~0.5 s) and ``events.yaml`` while the runtime
   is assembled, for the same reason as the language model.
 """
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from bot.app import Task
 from bot.models import utcnow
 from bot.pipeline.dedupe import DedupeSettings
-from bot.pipeline.dedupe_index import prune
+from bot.pipeline.dedupe_index import WindowPrune, prune
 from bot.pipeline.enrich import load_enrichment
 from bot.pipeline.language import LanguageSettings, tagger_for
 from bot.store.db import Store
@@ -52,9 +53,11 @@ def prune_task(
 
 
 def dedupe_component(runtime: Runtime) -> None:
-    """Component: the prune task, for long-running ``run`` only."""
+    """Component: the hourly prune task for ``run``; in every command that writes, a prune every
+    10,000 stored posts relative to the newest post seen (:class:`WindowPrune`)."""
+    window = DedupeSettings.from_settings(runtime.settings).window
+    runtime.sinks.append(WindowPrune(runtime.store, window))
     if runtime.live:
-        window = DedupeSettings.from_settings(runtime.settings).window
         runtime.tasks.append(prune_task(runtime.store, window))
 
 

@@ -1,6 +1,7 @@
 """The dedupe index, kept in SQLite (not in RAM) so it survives restarts and stays small.
 
-Tables (created by :data:`MIGRATION_SQL`, the store's numbered migration):
+Tables (created by the store's migrations ``0002_dedupe_index`` and ``0080_dedupe_prefix``,
+bot/store/migrations.py):
 
 - ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
   ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,19 +37,6 @@ from bot.text import clean
 
 if TYPE_CHECKING:
     from bot.store.db import Store
-
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS dedupe_posts (
-        post_id INTEGER PRIMARY KEY, post_key TEXT NOT NULL UNIQUE, first_key TEXT NOT NULL,
-        content_hash TEXT, lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
-        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '')""",
-    "CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts (content_hash)",
-    "CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts (created_at)",
-    """CREATE TABLE IF NOT EXISTS dedupe_bands (
-        band INTEGER NOT NULL, hash INTEGER NOT NULL, created_at INTEGER NOT NULL, post_id INTEGER NOT NULL,
-        PRIMARY KEY (band, hash, created_at DESC, post_id)) WITHOUT ROWID""",
-)
-
 
 PREFIX_WORDS = 8
 
@@ -69,14 +57,6 @@ class Indexed:
     first_key: str
     created_at: int
     features: Features
-
-
-def create_tables(db: Database) -> None:
-    """Create the tables (idempotent); migration ``0002_dedupe_index`` calls this once.
-
-    Plain ``execute`` (not ``executescript``, which would commit the caller's transaction)."""
-    for statement in SCHEMA:
-        db.execute(statement)
 
 
 def epoch(moment: datetime) -> int:
@@ -196,10 +176,43 @@ def _bands(post: Post) -> list[int]:
 
 
 def prune(db: Database, before: datetime) -> int:
-    """Forget posts created before ``before``; return how many were dropped."""
+    """Forget posts created before ``before``; return how many were dropped.
+
+    Band rows are deleted by their primary key, rebuilt from each pruned post's signature: an
+    index range scan on ``dedupe_posts.created_at`` and 16 key lookups per post, never a scan
+    of the whole bands table (16 rows per post)."""
     cutoff = epoch(before)
-    db.execute("DELETE FROM dedupe_bands WHERE created_at < ?", [cutoff])
-    return db.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
+    rows = db.conn.execute(
+        "SELECT post_id, created_at, signature FROM dedupe_posts WHERE created_at < ?", [cutoff]
+    ).fetchall()
+    db.conn.executemany(
+        "DELETE FROM dedupe_bands WHERE band = ? AND hash = ? AND created_at = ? AND post_id = ?",
+        [(band, value, created, post_id) for post_id, created, blob in rows if blob
+         for band, value in enumerate(band_keys(from_bytes(blob)))],
+    )
+    db.conn.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff])
+    return len(rows)
+
+
+class WindowPrune:
+    """A sink that keeps the index to its window in batch commands too (replay, analyze): every
+    ``every`` stored posts it prunes what is older than the newest post seen minus ``window``
+    (replayed data has its own clock), in its own short write transaction."""
+
+    name = "dedupe-prune"
+
+    def __init__(self, store: Store, window: timedelta, every: int = 10_000) -> None:
+        self.store, self.window, self.every = store, window, every
+        self.newest: datetime | None = None
+        self.seen = 0
+        self.pruned = 0
+
+    def emit(self, post: Post, saved: object) -> None:
+        self.newest = post.created_at if self.newest is None else max(self.newest, post.created_at)
+        self.seen += 1
+        if self.seen % self.every == 0:
+            with self.store.write() as db:
+                self.pruned += prune(db, self.newest - self.window)
 
 
 def count_repost(db: Database, post: Post, post_row_id: int | None = None) -> None:

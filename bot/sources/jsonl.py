@@ -5,7 +5,8 @@ One JSON object per line. Required: ``id`` and ``text``. Optional: ``platform`` 
 (ISO 8601; default now), ``lang`` (the platform's language hint), ``media`` (list of
 ``{kind, url, preview_url, width, height, duration_ms, alt_text}``), ``refs``
 (``{repost_of, quote_of, reply_to}``). Export adds derived fields (``lang_detected``,
-``topics``, ``matches``, ``duplicate_of`` ...) which readers ignore.
+``topics``, ``matches``, ``duplicate_of`` ...) which readers ignore. A post's ``raw`` keeps the
+record's other fields only (the rest is in the post's columns already).
 
 Lines are read as bytes and decoded one by one (invalid UTF-8 becomes U+FFFD in that line
 only), parsed behind the guards of :mod:`bot.sources.payload` and validated into
@@ -134,8 +135,18 @@ def post_from_record(record: object, default_platform: str = "replay", limits: P
         lang_hint=valid.lang or None,
         media=_media(valid.media, limits),
         refs=Refs(refs.repost_of, refs.quote_of, refs.reply_to),
-        raw=raw_copy(record, limits, big or truncated),
+        raw=_extra(record, limits, big or truncated),
     )
+
+
+DERIVED = frozenset({"lang_detected", "topics", "matches", "duplicate_of", "truncated"})
+"""Fields ``export`` adds that the pipeline derives again: not kept in ``raw``."""
+
+
+def _extra(record: dict[str, Any], limits: PayloadLimits, big: bool) -> str:
+    """``raw`` keeps only what the columns do not already hold (stored once, not twice)."""
+    extra = {k: v for k, v in record.items() if k not in Record.model_fields and k not in DERIVED}
+    return raw_copy(extra, limits, big) if extra else ""
 
 
 def read_lines(stream: IO[bytes], default_platform: str = "replay", start_after: int = 0,

@@ -59,6 +59,9 @@ class Store:
         self.db.execute(f"PRAGMA synchronous={synchronous}")
         self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         self.db.execute("PRAGMA foreign_keys=ON")
+        # Statement and savepoint journals in memory, not in temp files: on disk they were most
+        # of the bytes written per post (hundreds of KB), rewritten for every statement.
+        self.db.execute("PRAGMA temp_store=MEMORY")
         if migrate:
             self.migrate()
 

@@ -45,7 +45,7 @@ class FaultHold:
                 self.failure = StorageError(f"{fault} ({exc}); stopped before storing more; "
                                             "run the command again once fixed: it resumes after the last stored line")
                 return False
-            if stop.is_set():
+            if stop.is_set() and not batch:  # a batch sets stop when its sources are done: not a shutdown
                 log.error("database fault at shutdown: post not stored; its source resumes from its cursor",
                           extra={"fault": fault})
                 return False

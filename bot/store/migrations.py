@@ -62,10 +62,24 @@ def m0001_core(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS(name="0002_dedupe_index")
 def m0002_dedupe_index(db: sqlite_utils.Database) -> None:
-    """The near-duplicate index (``dedupe_posts``, ``dedupe_bands``): see bot/pipeline/dedupe_index.py."""
-    from bot.pipeline.dedupe_index import create_tables
+    """The near-duplicate index (``dedupe_posts``, ``dedupe_bands``): see bot/pipeline/dedupe_index.py.
 
-    create_tables(db)
+    The DDL is written out as it was when this migration was made (it used to call the live
+    ``SCHEMA`` constant of the dedupe module, so a later edit there would have rewritten history).
+    Plain ``execute``: ``executescript`` would commit the migration's transaction."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS dedupe_posts (
+        post_id INTEGER PRIMARY KEY, post_key TEXT NOT NULL UNIQUE, first_key TEXT NOT NULL,
+        content_hash TEXT, lang TEXT, created_at INTEGER NOT NULL, signature BLOB,
+        words TEXT NOT NULL DEFAULT '', keys TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS dedupe_posts_hash ON dedupe_posts (content_hash)")
+    db.execute("CREATE INDEX IF NOT EXISTS dedupe_posts_created ON dedupe_posts (created_at)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS dedupe_bands (
+        band INTEGER NOT NULL, hash INTEGER NOT NULL, created_at INTEGER NOT NULL, post_id INTEGER NOT NULL,
+        PRIMARY KEY (band, hash, created_at DESC, post_id)) WITHOUT ROWID"""
+    )
 
 
 # --- geo (0050-0059): where and what, from the enrich stage ---------------------------------

@@ -34,7 +34,8 @@ def post_row(post: Post) -> dict[str, object]:
         "url": post.url, "author_id": post.author_id, "author_handle": post.author_handle,
         "author_name": post.author_name, "created_at": _iso(post.created_at),
         "collected_at": _iso(post.collected_at), "stored_at": _iso(utcnow()),
-        "text": post.text, "norm_text": post.norm_text, "lang_hint": post.lang_hint,
+        "text": post.text, "lang_hint": post.lang_hint,
+        "norm_text": None,  # derived again by clean(text) where needed: the text is not stored twice
         "lang": post.lang, "lang_conf": post.lang_conf, "lang_detector": post.lang_detector,
         "content_hash": post.content_hash, "duplicate_of": post.duplicate_of,
         "topics": json.dumps(list(post.topics)), "severity": post.severity,
@@ -92,7 +93,7 @@ def save_post(store: Store, post: Post, *, source: str | None = None, cursor: st
     ``alert_hooks`` (history found on the first poll of a new feed: stored, not news).
     """
     with store.write() as db:
-        saved = _save_in(store, db, post, alert)
+        saved = save_in(store, db, post, alert)
         if source is not None:
             source_state(db, source, cursor, seen)
     return saved
@@ -111,13 +112,15 @@ def save_batch(
 ) -> list[Saved]:
     """Store several posts (e.g. one backfill page) and the cursor covering them in ONE transaction."""
     with store.write() as db:
-        saved = [_save_in(store, db, post) for post in posts]
+        saved = [save_in(store, db, post) for post in posts]
         if source is not None and cursor is not None:
             put_cursor(db, source, cursor)
     return saved
 
 
-def _save_in(store: Store, db: sqlite_utils.Database, post: Post, alert: bool = True) -> Saved:
+def save_in(store: Store, db: sqlite_utils.Database, post: Post, alert: bool = True) -> Saved:
+    """Insert ``post`` (children, post hooks; alert hooks unless ``alert`` is False) inside the
+    caller's open write transaction."""
     row = post_row(post)
     inserted = db.execute(
         f"INSERT INTO posts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "

@@ -1,0 +1,76 @@
+"""Micro-batches on the ingest path: one transaction per batch, same results as one per post."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.app import App
+from bot.config import Settings
+from bot.ingest import DONE, next_batch
+from bot.pipeline import build_pipeline
+from bot.sources.base import Collected
+from bot.sources.jsonl import post_from_record
+from bot.store.state import get_cursor
+from tests.conftest import make_records
+
+
+def _items(records: list[dict]) -> list[tuple[str, Collected]]:
+    return [("src", Collected(post_from_record(r), str(n))) for n, r in enumerate(records, start=1)]
+
+
+def test_posts_in_one_batch_see_each_other(store):
+    records = make_records(5)
+    records[3]["text"] = records[1]["text"]  # an exact copy, in the same batch as its original
+    app = App(store, build_pipeline(Settings(), store), [])
+    outcomes = app.ingest_many(_items(records))
+    assert [o.post.duplicate_of for o in outcomes] == [None, None, None, "x:p1", None]
+    assert store.scalar("SELECT count(*) FROM posts") == 5 and get_cursor(store, "src") == "5"
+
+
+def test_a_post_failing_in_the_pipeline_is_rolled_back_alone(store):
+    def explode(post, context):
+        if post.platform_id == "p2":
+            raise ValueError("a bug in a stage")
+        return post
+
+    pipeline = build_pipeline(Settings(), store)
+    pipeline.stages = [*pipeline.stages, explode]
+    app = App(store, pipeline, [])
+    outcomes = app.ingest_many(_items(make_records(4)))
+    assert [o.error for o in outcomes] == [None, None, "ValueError: a bug in a stage", None]
+    stored = [r["platform_id"] for r in store.query("SELECT platform_id FROM posts ORDER BY id")]
+    assert stored == ["p0", "p1", "p3"] and get_cursor(store, "src") == "4"
+    assert (app.summary.stored, app.summary.errors) == (3, 1)
+
+
+def test_next_batch_takes_what_is_queued_up_to_the_size():
+    async def main():
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        for n in range(5):
+            queue.put_nowait(n)
+        first = await next_batch(queue, 3, 0.0)
+        queue.put_nowait(DONE)
+        second = await next_batch(queue, 3, 0.001)
+        lone: asyncio.Queue[object] = asyncio.Queue()
+        lone.put_nowait("only")
+        return first, second, await next_batch(lone, 256, 0.001)
+
+    first, second, lone = asyncio.run(main())
+    assert first == ([0, 1, 2], False) and second == ([3, 4], True) and lone == (["only"], False)
+
+
+def test_batch_commands_prune_the_dedupe_index_to_its_window(store):
+    from datetime import timedelta
+
+    from bot.pipeline.dedupe_index import WindowPrune
+
+    records = make_records(30, step_s=86_400)  # one post a day for 30 days, replayed
+    pruner = WindowPrune(store, timedelta(days=7), every=10)
+    app = App(store, build_pipeline(Settings(), store), [], [pruner], batch_size=5)
+    for start in range(0, 30, 5):
+        app.ingest_many(_items(records[start:start + 5]))
+    kept = store.scalar("SELECT count(*) FROM dedupe_posts")
+    assert pruner.pruned == 22 and kept == 8  # pruned at posts 10, 20, 30: days 22-29 stay (29 - 7 = 22)
+    orphans = store.scalar("SELECT count(*) FROM dedupe_bands WHERE post_id NOT IN (SELECT post_id FROM dedupe_posts)")
+    assert orphans == 0 and store.scalar("SELECT count(*) FROM dedupe_bands") > 0
+    assert store.scalar("SELECT count(*) FROM posts") == 30  # posts themselves are never pruned
