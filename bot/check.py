@@ -1,22 +1,28 @@
 """Check a whole watchlists directory as the bot will read it: the watchlist files, then
-``channels.yaml`` against their topics and the configured languages, and whether every topic
-reaches a channel. What ``sahelwatch watchlist check`` runs; every problem is a
-:class:`~bot.watchlist.schema.Problem` (``file:line:column: message``).
+``channels.yaml`` against their topics and the configured languages, whether every topic
+reaches a channel, and ``sources.yaml`` (the collectors' feeds and accounts). What
+``sahelwatch watchlist check`` runs; every problem is a :class:`~bot.watchlist.schema.Problem`
+(``file:line:column: message``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.alerts.channels import Known, check_routing
 from bot.alerts.routing import Routing
+from bot.errors import WatchlistError
+from bot.sources.sources_file import FILE_NAME as SOURCES
+from bot.sources.sources_file import load_sources_file
 from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS, WatchlistLimits
 from bot.watchlist.load import check_directory, shown_path
 from bot.watchlist.schema import Checked, Mark, Problem, Watchlist
 
 CHANNELS = "channels.yaml"
+PROBLEM = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<column>\d+): (?:warning: )?(?P<message>.*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,9 @@ def check_all(directory: str | Path, languages: Collection[str] | None = None,
     if path.is_file():
         extra.append(CHANNELS)
         problems += check_channels(directory, path, checked.watchlist, languages)
+    if (Path(directory) / SOURCES).is_file():
+        extra.append(SOURCES)
+        problems += check_sources(directory)
     problems.sort()
     valid = checked.watchlist if not any(p.level == "error" for p in problems) else None
     return DirectoryCheck(Checked(valid, tuple(problems)), tuple(extra))
@@ -64,3 +73,20 @@ def unreceived(watchlist: Watchlist, routing: Routing, shown: str) -> list[Probl
         for topic in watchlist.topics
         if not any(rule.topics is None or topic.name in rule.topics for rule in routing.channels)
     ]
+
+
+def check_sources(directory: str | Path) -> list[Problem]:
+    """``sources.yaml`` through the collectors' own loader (its errors are ``file:line:column`` lines)."""
+    shown = shown_path(directory, SOURCES)
+    try:
+        load_sources_file(Path(directory) / SOURCES, shown)
+    except WatchlistError as exc:
+        return [_problem(line, shown) for line in exc.problems]
+    return []
+
+
+def _problem(line: str, shown: str) -> Problem:
+    match = PROBLEM.match(line)
+    if match is None:
+        return Problem(Mark(shown, 0, 0), line)
+    return Problem(Mark(match["file"], int(match["line"]), int(match["column"])), match["message"])

@@ -138,3 +138,24 @@ def test_an_unquoted_chat_in_channels_yaml_in_the_real_cli(tmp_path):
         "\"@sahel_alerts\"",
         "invalid: 1 error(s), 0 warning(s)",
     ]
+
+
+def test_sources_yaml_is_checked_with_the_rest(tmp_path):
+    write(tmp_path, "topics.yaml", "topics:\n  attack:\n    terms: [attaque*]\n")
+    write(tmp_path, "sources.yaml", """
+        feeds:
+          - url: ftp://news.example.org/rss
+        accounts:
+          x: ["@Sahel News"]
+    """)
+    code, lines = check(tmp_path)
+    assert (code, lines) == (1, [
+        f"{shown(tmp_path, 'sources.yaml')}:2:10: a feed url must start with http:// or https:// and name a host, "
+        "found 'ftp://news.example.org/rss'",
+        f"{shown(tmp_path, 'sources.yaml')}:4:7: '@Sahel News' in accounts.x is not an X handle without @ "
+        "(letters, digits, _; at most 15)",
+        "invalid: 2 error(s), 0 warning(s)",
+    ])
+    write(tmp_path, "sources.yaml", "feeds:\n  - https://news.example.org/rss\n")
+    assert check(tmp_path)[1][-1] == ("valid: 1 topics, 1 terms, 0 accounts in 1 file(s) and sources.yaml; "
+                                      "0 error(s), 0 warning(s)")

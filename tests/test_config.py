@@ -1,3 +1,4 @@
+import json
 import subprocess
 
 import pytest
@@ -44,6 +45,8 @@ def test_enabled_component_without_secret_exits_2_with_one_line(tmp_path, var, n
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0] and "Traceback" not in proc.stderr
+    event = json.loads(lines[0])  # a log event in the configured format, like the service's other lines
+    assert (event["event"], event["level"], event["exit_code"]) == ("sahelwatch cannot start", "error", 2)
 
 
 def test_empty_secret_file_means_not_configured(tmp_path):

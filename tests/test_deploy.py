@@ -137,10 +137,14 @@ def test_compose_secrets_feed_the_file_variables_the_bot_reads():
     compose = _compose()
     bot = compose["services"]["bot"]
     known = {var for var, _, _ in describe()}
-    for var, path in bot["environment"].items():
-        assert var in known and var.endswith("_FILE")
+    secrets = {var: path for var, path in bot["environment"].items() if var.endswith("_FILE")}
+    for var, path in secrets.items():
+        assert var in known
         secret = path.removeprefix("/run/secrets/")
         assert secret in bot["secrets"] and secret in compose["secrets"]
+    # the one other variable: the database, pinned to the file Datasette serves (its metadata's name)
+    assert {k: v for k, v in bot["environment"].items() if k not in secrets} == {
+        "SAHELWATCH_DB": next(a for a in compose["services"]["datasette"]["command"] if a.endswith(".db"))}
 
 
 def test_compose_datasette_is_local_only_and_its_metadata_exists():

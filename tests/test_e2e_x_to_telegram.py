@@ -6,6 +6,7 @@ outbox row, real PTB sends it. The analyst's view is what the fake channel recor
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 
@@ -73,3 +74,6 @@ def test_matching_x_posts_reach_the_channel_escaped_with_media(fake_x, tmp_path)
     assert "كمين" in by_kind["text"].text
     for secret in (tg.token, fake_x.token):
         assert secret not in err
+    events = [json.loads(line) for line in err.splitlines()]  # one format from start to exit
+    assert events[-1]["event"] == "sahelwatch stopped" and events[-1]["stored"] == 2
+    assert not [e["event"] for e in events if "=" in e["event"]]  # fields are fields, not text in the event

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.models import Match, Post
+from bot.pipeline.rematch import example
 from tests.conftest import write_jsonl
 from tests.watchlist_util import run_cli, write
 
@@ -119,9 +122,31 @@ def test_dry_run_counts_the_same_changes_and_writes_nothing(tmp_path):
     result = _rematch(watchlists, db, "--dry-run")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "scanned 7, changed 5 (dry run: nothing written)"
-    assert "  russia: +0 -2" in result.stdout.splitlines()
+    assert result.stdout.splitlines() == [
+        "scanned 7, changed 5 (dry run: nothing written)",
+        "  attack: +1 -0",
+        '    + 2026-11-02 08:00 UTC  "Attaque contre un convoi à Ménaka"  [attaque]',
+        "  kidnap: +1 -0",
+        '    + 2026-11-04 08:00 UTC  "Enlèvement de deux enseignants à Dori"  [enlèvement]',
+        "  russia: +0 -2",
+        '    - 2026-11-03 08:00 UTC  "Wagner convoy seen near Gao yesterday"  [wagner]',
+        '    - 2026-11-07 08:00 UTC  "Wagner convoy seen near Gao yesterday"  [wagner]',
+    ]
     assert _snapshot(db) == before
+    one = _rematch(watchlists, db, "--dry-run", "--examples", "1").stdout.splitlines()
+    assert one[-2:] == ["  russia: +0 -2",
+                        '    - 2026-11-03 08:00 UTC  "Wagner convoy seen near Gao yesterday"  [wagner]']
+
+
+def test_examples_are_one_line_excerpts_around_the_match():
+    text = "Line one\nof a long report " + "x" * 100 + " then\u202e an Embuscade\u200b here " + "y" * 100
+    start = text.index("Embuscade")
+    post = Post(platform="x", platform_id="1", text=text, created_at=datetime(2026, 11, 1, tzinfo=UTC),
+                matches=(Match("attack", "embuscade", start, start + 9),), topics=("attack",))
+    ex = example(post, "attack")
+    assert ex.terms == ("embuscade",) and ex.created_at == datetime(2026, 11, 1, tzinfo=UTC)
+    assert ex.excerpt.startswith("…") and ex.excerpt.endswith("…") and "an Embuscade here" in ex.excerpt
+    assert "\n" not in ex.excerpt and "\u202e" not in ex.excerpt and len(ex.excerpt) <= 82
 
 
 def test_since_limits_the_posts_scanned(tmp_path):

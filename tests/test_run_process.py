@@ -1,5 +1,6 @@
 """`sahelwatch run` as a real subprocess on a real DB file: SIGKILL and SIGTERM behaviour."""
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -45,7 +46,7 @@ def test_sigkill_midway_then_restart_stores_every_post_exactly_once(tmp_path):
         cursor = conn.execute("SELECT value FROM cursors").fetchone()[0]
     assert sorted(ids) == sorted(f"p{i}" for i in range(N))
     assert cursor == str(N)
-    assert f"read {N - killed_at}," in out  # the restart re-read only what was not committed
+    assert stopped(out, err)["read"] == N - killed_at  # the restart re-read only what was not committed
 
 
 def test_sigterm_stops_cleanly_and_flushes(tmp_path):
@@ -53,9 +54,17 @@ def test_sigterm_stops_cleanly_and_flushes(tmp_path):
     proc = _start(db, src, speed="60")
     assert wait_for(lambda: _count(db) >= 3)
     proc.send_signal(signal.SIGTERM)
-    out, _err = proc.communicate(timeout=30)  # hang guard only; bench/shutdown.py measures the delay
+    out, err = proc.communicate(timeout=30)  # hang guard only; bench/shutdown.py measures the delay
     assert proc.returncode == 0
-    assert f"stored {_count(db)}," in out  # everything read was flushed and reported
+    assert stopped(out, err)["stored"] == _count(db)  # everything read was flushed and reported
+
+
+def stopped(out: str, err: str) -> dict:
+    """The last event of a run: stdout stays empty and every stderr line is one JSON event."""
+    assert out == ""
+    events = [json.loads(line) for line in err.splitlines()]
+    assert events[-1]["event"] == "sahelwatch stopped"
+    return events[-1]
 
 
 def test_run_without_any_source_says_so(tmp_path):

@@ -109,7 +109,9 @@ def test_run_exits_3_when_a_source_goes_silent(tmp_path):
     assert result.returncode == 3, result.stderr
     events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert any(e["event"] == "source stalled: stopping" and e["source"] == "replay:posts.jsonl" for e in events)
-    assert "sahelwatch: watchdog: replay:posts.jsonl silent for" in result.stderr
+    assert all(line.startswith("{") for line in result.stderr.splitlines())  # one format to the last line
+    assert events[-1]["event"] == "sahelwatch stopped by the watchdog" and events[-1]["exit_code"] == 3
+    assert events[-1]["reason"].startswith("watchdog: replay:posts.jsonl silent for")
     with sqlite3.connect(tmp_path / "bot.db") as conn:
         assert conn.execute("SELECT platform_id FROM posts").fetchall() == [("p0",)]
 

@@ -117,7 +117,7 @@ class Delivery:
             if await self.pacer.acquire(admin, 1, self._stop):
                 await self.bot.send_message(chat_ref(admin), message)
         except TelegramError as exc:
-            log.error("admin chat unreachable chat=%s error=%s", admin, exc)
+            log.error("admin chat unreachable", extra={"chat": admin, "error": str(exc)})
 
     async def _start_bot(self, stop: asyncio.Event) -> bool:
         """``getMe`` until it works (network errors retried); False on a refused token or stop."""
@@ -130,7 +130,7 @@ class Delivery:
                 log.error("telegram refused the bot token (TELEGRAM_BOT_TOKEN); delivery is off")
                 return False
             except TelegramError as exc:
-                log.warning("telegram not reachable, retrying wait=%.0f error=%s", wait, exc)
+                log.warning("telegram not reachable, retrying", extra={"wait_s": wait, "error": str(exc)})
                 await sleep_unless(stop, self.pacer.sleep, wait)
                 wait = min(wait * 2, 60.0)
         return False
@@ -139,4 +139,4 @@ class Delivery:
         try:
             await self.bot.shutdown()
         except TelegramError as exc:
-            log.warning("telegram shutdown error=%s", exc)
+            log.warning("telegram shutdown failed", extra={"error": str(exc)})

@@ -93,7 +93,7 @@ class ChannelSender:
         try:
             out = render(self.store, row, self.limits)
         except Exception as exc:  # a post we cannot even format must not stop its channel
-            log.exception("alert could not be formatted channel=%s key=%s", self.chat_id, row.alert_key)
+            log.exception("alert could not be formatted", extra={"channel": self.chat_id, "key": row.alert_key})
             return await self._fail(row, f"could not be formatted: {type(exc).__name__}: {exc}")
         if out is None:
             outbox.mark_sent(self.store, row.id, [])
@@ -111,7 +111,8 @@ class ChannelSender:
                 if action in ("retry_after", "retry"):
                     wait = _retry_after(exc) if action == "retry_after" else backoff
                     backoff = min(backoff * 2, self.max_backoff)
-                    log.warning("telegram send retry channel=%s wait=%.1f error=%s", self.chat_id, wait, exc)
+                    log.warning("telegram send retry",
+                                extra={"channel": self.chat_id, "wait_s": wait, "error": str(exc)})
                     self.pacer.hold(self.chat_id, wait)
                     continue
                 if action == "done":
@@ -121,8 +122,8 @@ class ChannelSender:
                 lower = next_rung(ladder, rung, action)
                 if lower is None:
                     return await self._give_up(row, exc, pause=action == "pause", tried=tried)
-                log.warning("telegram refused alert, trying %s channel=%s key=%s error=%s", lower,
-                            self.chat_id, row.alert_key, exc)
+                log.warning("telegram refused alert, trying a simpler form", extra={
+                    "next": str(lower), "channel": self.chat_id, "key": row.alert_key, "error": str(exc)})
                 rung = lower
                 continue
             outbox.mark_sent(self.store, row.id, ids)  # at once: no await between send and record
@@ -135,7 +136,7 @@ class ChannelSender:
         if pause:
             outbox.release(self.store, row.id, reason)
             self.paused_reason = reason
-            log.error("telegram channel paused channel=%s reason=%s", self.chat_id, reason)
+            log.error("telegram channel paused", extra={"channel": self.chat_id, "reason": reason})
             await self.report(f"Channel {self.chat_id} paused{self.where}: {reason}. "
                               "Its alerts are kept and go out once the bot can post there again.")
             return False
@@ -144,7 +145,7 @@ class ChannelSender:
 
     async def _fail(self, row: outbox.OutboxRow, reason: str) -> bool:
         outbox.mark_failed(self.store, row.id, reason)
-        log.error("telegram alert failed channel=%s key=%s reason=%s", self.chat_id, row.alert_key, reason)
+        log.error("telegram alert failed", extra={"channel": self.chat_id, "key": row.alert_key, "reason": reason})
         await self.report(f"Alert {row.alert_key} could not be delivered to {self.chat_id}: {reason}")
         return True
 

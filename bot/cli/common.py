@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import signal
+import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -15,10 +19,12 @@ import click
 from bot import logs
 from bot.app import Summary
 from bot.config import Settings
+from bot.errors import SahelWatchError, StalledError, StorageError, WatchlistError
 from bot.sources.jsonl import parse_time
 from bot.store.db import Store
 
 T = TypeVar("T")
+log = logging.getLogger("bot.cli")
 DB_OPTION = click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default: SAHELWATCH_DB)")
 
 
@@ -90,3 +96,50 @@ def print_summary(summary: Summary) -> None:
     click.echo(f"languages: {langs or '-'}")
     topics = ", ".join(f"{k} {v}" for k, v in sorted(summary.topics.items(), key=lambda kv: -kv[1]))
     click.echo(f"topics: {topics or '-'}")
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """For ``run``, a service: its refusal to start, the watchdog's stop and a crash are log
+    events in the configured format (JSON in a container), like every other line it writes from
+    start to exit, never plain text between JSON lines. Exit codes as for other commands."""
+    try:
+        yield
+    except WatchlistError as exc:
+        _ensure_logging()
+        for problem in exc.problems:
+            log.error("sahelwatch cannot start: invalid watchlist or channels.yaml", extra={"problem": problem})
+        sys.exit(2)
+    except StalledError as exc:
+        _ensure_logging()
+        log.critical("sahelwatch stopped by the watchdog", extra={"reason": str(exc), "exit_code": 3})
+        sys.exit(3)
+    except StorageError as exc:
+        _ensure_logging()
+        log.critical("sahelwatch stopped: the database refused writes", extra={"error": str(exc), "exit_code": 4})
+        sys.exit(4)
+    except SahelWatchError as exc:
+        _ensure_logging()
+        log.error("sahelwatch cannot start", extra={"error": str(exc), "exit_code": 2})
+        sys.exit(2)
+    except click.ClickException:
+        raise
+    except Exception:
+        _ensure_logging()
+        log.critical("sahelwatch crashed", exc_info=True, extra={"exit_code": 1})
+        sys.exit(1)
+
+
+def _ensure_logging() -> None:
+    """Settings failed before logging was set up: use the defaults (and the format asked for)."""
+    if not logging.getLogger().handlers:
+        logs.setup("INFO", os.environ.get("SAHELWATCH_LOG_FORMAT", "auto"))
+
+
+def log_summary(summary: Summary) -> None:
+    """The summary ``run`` ends with, as a log event like every line before it."""
+    log.info("sahelwatch stopped", extra={
+        "read": summary.read, "stored": summary.stored, "duplicates": summary.duplicates,
+        "already_stored": summary.already_stored, "dropped": summary.dropped, "errors": summary.errors,
+        "languages": dict(summary.languages), "topics": dict(summary.topics),
+    })

@@ -12,7 +12,15 @@ import click
 
 from bot.app import Summary
 from bot.cli import main
-from bot.cli.common import DB_OPTION, catch_stop_signals, load_settings, print_summary, run_until_signal
+from bot.cli.common import (
+    DB_OPTION,
+    catch_stop_signals,
+    load_settings,
+    log_summary,
+    print_summary,
+    run_until_signal,
+    service_errors,
+)
 from bot.config import Settings
 from bot.runtime import Runtime, assemble
 from bot.sinks.console import ConsoleSink
@@ -98,15 +106,18 @@ def demo(db: Path | None, quiet: bool) -> None:
 def run(db: Path | None, replays: tuple[Path, ...], speed: float | None, console: bool) -> None:
     """Run until SIGTERM/SIGINT: configured sources -> pipeline -> store -> alerts.
 
+    Everything it reports, from start to exit (including why it could not start and the final
+    counts), is a log line on stderr in SAHELWATCH_LOG_FORMAT.
+
     \b
     Example:
         X_BEARER_TOKEN_FILE=/run/secrets/x sahelwatch run
         sahelwatch run --replay posts.jsonl --speed 60 --console
     """
     catch_stop_signals()
-    settings = load_settings(db)
-    summary = replay_files(settings, list(replays), speed, console, live=True)
-    print_summary(summary)
+    with service_errors():
+        settings = load_settings(db)
+        log_summary(replay_files(settings, list(replays), speed, console, live=True))
 
 
 @main.command()

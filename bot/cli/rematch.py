@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -10,7 +10,7 @@ import click
 from bot.cli import main
 from bot.cli.common import SINCE_OPTION, load_settings, open_existing
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
-from bot.pipeline.rematch import RematchSummary, rematch
+from bot.pipeline.rematch import Example, RematchSummary, rematch
 from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.reload import build
 
@@ -20,14 +20,19 @@ from bot.watchlist.reload import build
               help="SQLite file (default: SAHELWATCH_DB)")
 @WATCHLISTS_OPTION
 @SINCE_OPTION
-@click.option("--dry-run", is_flag=True, help="count what would change; write nothing")
-def rematch_command(db: Path | None, directory: Path | None, since: datetime | None, dry_run: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="count what would change and show example posts; write nothing")
+@click.option("--examples", "examples", type=click.IntRange(min=0), default=3, show_default=True,
+              help="with --dry-run: example posts shown per topic gained and per topic lost")
+def rematch_command(db: Path | None, directory: Path | None, since: datetime | None, dry_run: bool,
+                    examples: int) -> None:
     """Run the current watchlists over stored posts again (only the match stage).
 
     For each post whose topics, severity or matches change, the stored topics, severity and
     matches are replaced; language, duplicates and everything else stay as they are. No
     alerts are sent or queued for old posts (nothing is written to the outbox). Prints
-    counts: posts scanned, changed, and per topic how many posts gained or lost it.
+    counts: posts scanned, changed, and per topic how many posts gained or lost it; with
+    --dry-run also up to --examples posts per topic gained (+) and lost (-): time, an excerpt
+    and the terms that matched.
     Invalid watchlists stop the command with exit status 2 before any post is read.
 
     \b
@@ -39,7 +44,7 @@ def rematch_command(db: Path | None, directory: Path | None, since: datetime | N
     matcher = build(resolve(directory), WatchlistLimits.from_settings(settings)).matcher
     store = open_existing(settings.db)
     try:
-        summary = rematch(store, matcher, since, dry_run=dry_run)
+        summary = rematch(store, matcher, since, dry_run=dry_run, examples=examples if dry_run else 0)
     finally:
         store.close()
     for line in report(summary, dry_run):
@@ -51,4 +56,11 @@ def report(summary: RematchSummary, dry_run: bool) -> list[str]:
     lines = [f"scanned {summary.scanned}, changed {summary.changed} ({outcome})"]
     for topic in sorted(set(summary.gained) | set(summary.lost)):
         lines.append(f"  {topic}: +{summary.gained[topic]} -{summary.lost[topic]}")
+        lines += [example_line("+", ex) for ex in summary.gained_examples.get(topic, [])]
+        lines += [example_line("-", ex) for ex in summary.lost_examples.get(topic, [])]
     return lines
+
+
+def example_line(sign: str, ex: Example) -> str:
+    terms = ", ".join(ex.terms) or "-"
+    return f"    {sign} {ex.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC  \"{ex.excerpt}\"  [{terms}]"

@@ -11,7 +11,7 @@ in between.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,30 +21,64 @@ from bot.pipeline.base import Context
 from bot.pipeline.match import Matcher, match
 from bot.store.db import Store
 from bot.store.posts import insert_matches, load_post
+from bot.text import clean
 
 BATCH = 500
+EXCERPT = 80
+
+
+@dataclass(frozen=True)
+class Example:
+    """One post that gained or lost a topic: when, an excerpt around the match, the terms."""
+
+    created_at: datetime
+    excerpt: str
+    terms: tuple[str, ...]
 
 
 @dataclass
 class RematchSummary:
-    """What a rematch found: posts scanned and changed, topics gained and lost (posts per topic)."""
+    """What a rematch found: posts scanned and changed, topics gained and lost (posts per topic),
+    and up to ``examples`` example posts per topic and direction (first found, storage order)."""
 
     scanned: int = 0
     changed: int = 0
     gained: Counter[str] = field(default_factory=Counter)
     lost: Counter[str] = field(default_factory=Counter)
+    examples: int = 0
+    gained_examples: dict[str, list[Example]] = field(default_factory=lambda: defaultdict(list))
+    lost_examples: dict[str, list[Example]] = field(default_factory=lambda: defaultdict(list))
 
     def record(self, old: Post, new: Post) -> None:
         self.changed += 1
-        self.gained.update(set(new.topics) - set(old.topics))
-        self.lost.update(set(old.topics) - set(new.topics))
+        gained, lost = set(new.topics) - set(old.topics), set(old.topics) - set(new.topics)
+        self.gained.update(gained)
+        self.lost.update(lost)
+        self._keep(self.gained_examples, gained, new)
+        self._keep(self.lost_examples, lost, old)
+
+    def _keep(self, kept: dict[str, list[Example]], topics: set[str], post: Post) -> None:
+        for topic in topics:
+            if len(kept[topic]) < self.examples:
+                kept[topic].append(example(post, topic))
+
+
+def example(post: Post, topic: str, width: int = EXCERPT) -> Example:
+    """The post's time, ``width`` characters of its text around its first match of ``topic``
+    (one line, invisible and control characters removed) and the terms that matched it."""
+    hits = [m for m in post.matches if m.topic == topic]
+    start = max(0, hits[0].start - width // 3) if hits else 0
+    window = clean(post.text[start:start + width])
+    excerpt = ("…" if start else "") + window + ("…" if start + width < len(post.text) else "")
+    return Example(post.created_at, excerpt, tuple(dict.fromkeys(m.term for m in hits)))
 
 
 def rematch(store: Store, matcher: Matcher, since: datetime | None = None, *,
-            dry_run: bool = False, batch: int = BATCH) -> RematchSummary:
+            dry_run: bool = False, batch: int = BATCH, examples: int = 0) -> RematchSummary:
     """Match stored posts (created at or after ``since``) again with ``matcher``; with ``dry_run``
-    count what would change and write nothing."""
-    summary = RematchSummary()
+    count what would change and write nothing. Keeps up to ``examples`` posts per topic gained
+    and lost."""
+    summary = RematchSummary(examples=examples)
     context = Context(store=store, extras={"watchlist": matcher})
     for page in _pages(store, since, batch):
         changes: list[tuple[int, Post]] = []
