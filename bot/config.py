@@ -174,6 +174,43 @@ class Settings:
         "SAHELWATCH_WATCHDOG_SOURCE_SECONDS", 1800.0,
         "exit (code 3) when a source shows no activity (item, keep-alive, poll, error) this long; 0: off",
     )
+    # --- Telegram channels, Bluesky, Mastodon collectors ------------------------------------------
+    telegram_web_url: str = _setting(
+        "SAHELWATCH_TELEGRAM_WEB_URL", "https://t.me", "base URL of Telegram's public channel previews (/s/<channel>)"
+    )
+    telegram_channels_every: float = _setting(
+        "SAHELWATCH_TELEGRAM_CHANNELS_EVERY", 300.0, "seconds between two polls of a channel preview (±10 %)"
+    )
+    telegram_channels_backfill: int = _setting(
+        "SAHELWATCH_TELEGRAM_CHANNELS_BACKFILL", 50, "messages stored from a channel's history on its first poll"
+    )
+    bluesky_jetstream_url: str = _setting(
+        "SAHELWATCH_BLUESKY_JETSTREAM_URL", "wss://jetstream2.us-east.bsky.network/subscribe",
+        "Bluesky Jetstream websocket URL",
+    )
+    bluesky_api_url: str = _setting(
+        "SAHELWATCH_BLUESKY_API_URL", "https://public.api.bsky.app",
+        "Bluesky AppView base URL (resolves handles to DIDs)",
+    )
+    bluesky_cdn_url: str = _setting(
+        "SAHELWATCH_BLUESKY_CDN_URL", "https://cdn.bsky.app", "Bluesky image CDN used in media URLs"
+    )
+    bluesky_video_url: str = _setting(
+        "SAHELWATCH_BLUESKY_VIDEO_URL", "https://video.bsky.app", "Bluesky video host (thumbnails in media URLs)"
+    )
+    bluesky_rewind_seconds: float = _setting(
+        "SAHELWATCH_BLUESKY_REWIND_SECONDS", 5.0,
+        "a Jetstream reconnect resumes this many seconds before the stored cursor (replays dropped by URI)",
+    )
+    mastodon_url: str = _setting(
+        "SAHELWATCH_MASTODON_URL", "https://{instance}", "Mastodon API base URL; {instance} is replaced by each one"
+    )
+    mastodon_every: float = _setting(
+        "SAHELWATCH_MASTODON_EVERY", 300.0, "seconds between two polls of a Mastodon instance (±10 %)"
+    )
+    mastodon_tokens: str | None = _setting(
+        "MASTODON_TOKENS", None, "optional Mastodon user tokens: instance=token pairs, comma-separated", secret=True
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -223,6 +260,14 @@ class Settings:
                 raise ConfigError(f"{env_name(name)} must be greater than 0")
         if not self.http_host_interval >= 0:
             raise ConfigError("SAHELWATCH_HTTP_HOST_INTERVAL must be 0 or a number of seconds")
+        self._validate_collectors()
+
+    def _validate_collectors(self) -> None:
+        for name in ("telegram_channels_every", "mastodon_every", "telegram_channels_backfill"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{env_name(name)} must be greater than 0")
+        if not self.bluesky_rewind_seconds >= 0:
+            raise ConfigError("SAHELWATCH_BLUESKY_REWIND_SECONDS must be 0 or a number of seconds")
 
     def _validate_pipeline(self) -> None:
         from bot.pipeline.langid import DETECTORS

@@ -44,6 +44,9 @@ COMPONENTS = (
 )
 SOURCES = (
     "bot.sources.x.component",
+    "bot.sources.telegram_web.component",
+    "bot.sources.bluesky.component",
+    "bot.sources.mastodon.component",
 )
 
 

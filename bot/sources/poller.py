@@ -9,7 +9,8 @@
 * **Per-host pacing**: at most one request at a time per host, ``host_interval`` seconds apart
   (``SAHELWATCH_HTTP_HOST_INTERVAL``), shared by every source using this poller.
 * **Retry-After** (seconds or an HTTP date) on 429/503 holds the whole host back that long and is
-  returned in the error (``retry_after``), so the source waits at least as long.
+  returned in the error (``retry_after``), so the source waits at least as long. A 429 without it
+  is read from ``X-RateLimit-Reset`` (Mastodon's ISO time, or Unix/delta seconds).
 * **Limits**: connect/read timeouts (``SAHELWATCH_HTTP_TIMEOUT``), a body cap counted on the
   decompressed bytes (``SAHELWATCH_HTTP_MAX_BYTES``; gzip/deflate are decoded by httpx),
   http(s) only (also after redirects, at most 5), a descriptive User-Agent.
@@ -25,6 +26,7 @@ import email.utils
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -161,6 +163,8 @@ class Poller:
     def _status_error(self, response: httpx.Response, host: str) -> PollError:
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock)
+        if retry_after is None and status == 429:
+            retry_after = parse_rate_reset(response.headers.get("x-ratelimit-reset"), self.clock)
         if retry_after is not None:
             self._next[host] = max(self._next.get(host, 0.0), self.clock.now() + retry_after)
         kind: ErrorKind = "rate" if status in RETRY_STATUSES else "http"
@@ -181,6 +185,20 @@ def parse_retry_after(value: str | None, clock: Clock) -> float | None:
     if when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - clock.wall())
+
+
+def parse_rate_reset(value: str | None, clock: Clock) -> float | None:
+    """Seconds until ``X-RateLimit-Reset`` (a 429 without ``Retry-After``): an ISO 8601 time
+    (Mastodon), a Unix time or delta-seconds (GitHub, GoToSocial)."""
+    value = (value or "").strip()
+    if value.isdigit():
+        number = float(value)
+        return max(0.0, number - clock.wall()) if number > 1e9 else number
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return max(0.0, when.timestamp() - clock.wall()) if when.tzinfo is not None else None
 
 
 def _host(url: str) -> str:
