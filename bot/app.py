@@ -82,12 +82,16 @@ class App:
     clock: Clock = field(default_factory=SystemClock)
     supervision: Supervision = field(default_factory=Supervision)
     summary: Summary = field(default_factory=Summary)
+    paused: Callable[[str], bool] = field(default=lambda name: False)
+    """Sources an admin paused (``/pause``): their items wait, unread, until resumed."""
+    queue: asyncio.Queue[object] | None = None  # while running: for queue depth in /status and metrics
     faults: FaultHold = field(default_factory=FaultHold)
     failure: SahelWatchError | None = None
     """A fatal database fault in a batch run: raised by :meth:`run` after the clean shutdown."""
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> Summary:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
+        self.queue = queue
         producers = [asyncio.create_task(self._produce(s, queue, stop), name=s.name) for s in self.sources]
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
         for task in background:
@@ -110,6 +114,9 @@ class App:
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
         async def emit(name: str, item: Collected) -> None:
+            while self.paused(name) and not stop.is_set():
+                source.health.alive()  # paused on purpose (/pause): not a stall for the watchdog
+                await asyncio.sleep(0.5)
             await queue.put((name, item))
 
         await supervise(source, emit, lambda: get_cursor(self.store, source.name), self.clock, stop,

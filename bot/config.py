@@ -94,6 +94,31 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    commands: str = _setting(
+        "SAHELWATCH_COMMANDS", "auto", "Telegram commands (long polling): auto (on with Telegram delivery), on, off"
+    )
+    commands_per_minute: int = _setting(
+        "SAHELWATCH_COMMANDS_PER_MINUTE", 20, "commands one Telegram user may send per minute; more are ignored"
+    )
+    commands_poll_timeout: int = _setting(
+        "SAHELWATCH_COMMANDS_POLL_TIMEOUT", 10, "getUpdates long-poll timeout in seconds"
+    )
+    search_days: float = _setting("SAHELWATCH_SEARCH_DAYS", 30.0, "/search and /why look this many days back")
+    health_seconds: float = _setting(
+        "SAHELWATCH_HEALTH_SECONDS", 30.0, "how often health conditions are checked for the admin chat"
+    )
+    health_outbox: int = _setting(
+        "SAHELWATCH_HEALTH_OUTBOX", 200, "tell the admin chat when this many messages wait in the outbox"
+    )
+    health_disk_percent: float = _setting(
+        "SAHELWATCH_HEALTH_DISK_PERCENT", 10.0, "tell the admin chat when the database's disk has less free (%)"
+    )
+    metrics_port: int = _setting(
+        "SAHELWATCH_METRICS_PORT", 0, "Prometheus metrics on this port (0: off)"
+    )
+    metrics_host: str = _setting(
+        "SAHELWATCH_METRICS_HOST", "127.0.0.1", "address the metrics endpoint binds (keep it private)"
+    )
     alert_max_url_chars: int = _setting(
         "SAHELWATCH_ALERT_MAX_URL_CHARS", 2048,
         "longer URLs are never linked or sent as media in alerts (hostile posts; Telegram's raw-text cap)"
@@ -222,7 +247,7 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        for name in (*SOURCE_SWITCHES, "telegram"):
+        for name in (*SOURCE_SWITCHES, "telegram", "commands"):
             if getattr(self, name) not in SWITCHES:
                 raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
         if self.x_mode not in ("stream", "poll"):
@@ -236,6 +261,10 @@ class Settings:
         for name in ("watchdog_seconds", "watchdog_source_seconds", "new_source_alert_age"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
+        if not 0 <= self.metrics_port <= 65535:
+            raise ConfigError("SAHELWATCH_METRICS_PORT must be 0 (off) or a TCP port")
+        if self.commands_per_minute < 1:
+            raise ConfigError("SAHELWATCH_COMMANDS_PER_MINUTE must be at least 1")
         self._validate_sources()
         self._validate_pipeline()
         self._validate_urls()

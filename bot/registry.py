@@ -30,6 +30,10 @@ from bot.sources.supervisor import Supervision
 from bot.store.db import Store
 
 if TYPE_CHECKING:
+    from bot.alerts.component import RoutingHolder
+    from bot.alerts.delivery import Delivery
+    from bot.alerts.routing import Routing
+    from bot.commands.component import CommandBot
     from bot.pipeline.enrich import Enrichment
     from bot.pipeline.language import LanguageTagger
     from bot.sources.kit import SourcePlugin
@@ -39,11 +43,14 @@ COMPONENTS = (
     "bot.watchlist.component",
     "bot.pipeline.component",
     "bot.sources.component",
+    "bot.commands.component",
     "bot.alerts.component",
     "bot.watchdog",
+    "bot.metrics",
 )
 SOURCES = (
     "bot.sources.x.component",
+    "bot.sources.feeds",
     "bot.sources.telegram_web.component",
     "bot.sources.bluesky.component",
     "bot.sources.mastodon.component",
@@ -66,6 +73,14 @@ class Runtime:
     watchlist: WatchlistHolder | None = None
     language: LanguageTagger | None = None
     enrichment: Enrichment | None = None
+    routing_layer: Callable[[Routing], Routing] | None = None
+    """bot.commands: the chat's subscriptions and mutes laid over channels.yaml's routing."""
+    source_paused: Callable[[str], bool] | None = None  # bot.commands: /pause of a source
+    delivery: Delivery | None = None
+    routing_holder: RoutingHolder | None = None
+    commands: CommandBot | None = None
+    running: App | None = None
+    """The App once built (commands and metrics read its queue and summary)."""
 
     def app(self) -> App:
         from bot.pipeline import build_pipeline
@@ -74,9 +89,12 @@ class Runtime:
                                     ("enrichment", self.enrichment)) if v is not None}
         pipeline = build_pipeline(self.settings, self.store, **shared)
         s = self.settings
-        return App(self.store, pipeline, self.sources, self.sinks, self.tasks, s.queue_size, clock=self.clock,
-                   supervision=Supervision(s.source_backoff_min, s.source_backoff_max),
-                   batch_size=s.batch_size, batch_wait_s=s.batch_ms / 1000)
+        self.running = App(self.store, pipeline, self.sources, self.sinks, self.tasks, s.queue_size,
+                           clock=self.clock, supervision=Supervision(s.source_backoff_min, s.source_backoff_max),
+                           batch_size=s.batch_size, batch_wait_s=s.batch_ms / 1000)
+        if self.source_paused is not None:
+            self.running.paused = self.source_paused
+        return self.running
 
 
 Component = Callable[[Runtime], None]

@@ -36,13 +36,13 @@ async def test_routine_posts_wait_for_the_digest_urgent_ones_do_not(bench: Bench
     await at(bench, 61)
     digest = bench.fake.messages(EN)[-1]
     lines = digest.text.split("\n")
-    assert lines[:3] == ["🗞 Digest 2026-11-20 06:00–07:00 UTC · 3 posts", "Topics: attack 2 · russia 1",
+    assert lines[:3] == ["🗞 Digest 2026-11-20 06:00–07:00 UTC · 3 posts", "Topics: Attack 2 · Russia 1",
                          "Languages: en 2 · fr 1"]
-    assert lines[4:] == [
-        "attack", "• 06:09 @reporter: Attack on a checkpoint near Gao · link · +1 similar",
-        "", "russia", "• 06:12 @reporter: Russian instructors seen in Bamako · link",
+    assert lines[4:] == [  # grouped by country; these posts have no resolved place
+        "Place not known", "• 06:12 @reporter: Russian instructors seen in Bamako · link",
+        "• 06:09 @reporter: Attack on a checkpoint near Gao · link · +1 similar",
     ]
-    assert digest.spans("bold") == ["🗞 Digest 2026-11-20 06:00–07:00 UTC", "attack", "Attack", "russia"]
+    assert digest.spans("bold") == ["🗞 Digest 2026-11-20 06:00–07:00 UTC", "Place not known", "Attack"]
 
 
 async def test_a_restart_mid_period_still_gives_exactly_one_digest(bench: Bench) -> None:

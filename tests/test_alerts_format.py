@@ -116,3 +116,15 @@ def test_a_digest_lists_a_story_once_says_1_post_and_marks_media() -> None:
     assert "· 1 post\n" in one.plain + "\n" and "📷" in one.plain
     [both] = digest_messages(rule, when, when, [first, other])
     assert both.plain.count("Boulkessi") == 1 and "+1 similar" in both.plain and "· 2 posts" in both.plain
+
+
+def test_a_story_update_alert_says_why_and_lists_the_reports() -> None:
+    from bot.alerts.reports import Reports
+    from bot.pipeline.story_index import Report
+
+    reports = Reports((Report("ar", "https://x.com/b/status/2"), Report("ha", "https://x.com/c/status/3")),
+                      update="toll now 12 killed (was 8)")
+    rich = fmt.render_alert(make_post("Attaque à Boulkessi"), reports)
+    assert rich.plain.split("\n")[1] == "Update: toll now 12 killed (was 8)"
+    assert rich.plain.endswith("+2 reports: ar, ha")
+    assert '<a href="https://x.com/b/status/2">ar</a>' in rich.html

@@ -53,7 +53,7 @@ async def test_too_long_steps_down_to_the_minimal_alert(bench: Bench) -> None:
     bench.store_post(post(1, "attack on the convoy", terms=["attack"]))
     await bench.drain()
     [shown] = bench.fake.messages(EN)
-    assert shown.text == "🔴 URGENT · attack\nx post by @reporter\nhttps://x.com/reporter/status/1"
+    assert shown.text == "🔴 URGENT · Attack\nx post by @reporter\nhttps://x.com/reporter/status/1"
     assert "parse_mode" not in shown.params
     assert bench.outbox()[0]["state"] == "sent" and bench.fake.texts(ADMIN) == []
 

@@ -8,6 +8,7 @@ import httpx
 
 from bot.models import Media
 from bot.sources.html_text import fragment_text
+from bot.sources.payload import PayloadLimits
 from bot.sources.telegram_web.parse import parse_page
 from tests.fakes.tg_web import FakeChannelWeb
 
@@ -98,3 +99,14 @@ def test_fragment_text_keeps_paragraphs_breaks_and_full_urls():
             '</p><p>Lire <a href="https://news.example/a/b/c"><span class="invisible">https://</span><span class='
             '"ellipsis">news.example/a/b</span><span class="invisible">/c</span></a><br>fin <script>x()</script></p>')
     assert fragment_text(html) == "Attaque à @fama #Sahel\n\nLire https://news.example/a/b/c\nfin"
+
+
+def test_texts_media_and_urls_are_held_to_the_payload_limits():
+    with FakeChannelWeb() as web:
+        web.add_channel("chan")
+        web.post("chan", "mot " * 5000, photos=[f"https://cdn.test/{n}.jpg" for n in range(30)]
+                 + ["https://cdn.test/" + "x" * 5000 + ".jpg"])
+        html = httpx.get(f"{web.url}/s/chan").text
+    (post,) = parse_page(html, "chan", PayloadLimits(max_post_chars=1000, max_media=4)).posts
+    assert len(post.text) == 1000 and post.text.endswith("…")
+    assert [m.url for m in post.media] == [f"https://cdn.test/{n}.jpg" for n in range(4)]

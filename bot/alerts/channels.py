@@ -27,7 +27,7 @@ from bot.watchlist.nodes import TAG, Reader, compose
 from bot.watchlist.schema import Mark, Problem
 
 log = logging.getLogger(__name__)
-TOP_KEYS = ("channels", "admins", "admin_chat_id")
+TOP_KEYS = ("channels", "admins", "analysts", "admin_chat_id")
 CHANNEL_KEYS = ("chat_id", "topics", "languages", "digest")
 DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
 UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -131,12 +131,23 @@ def _channels(reader: Reader, node: yaml.Node | None, root: yaml.Node, known: Kn
     return [rule for item in items if (rule := _channel(reader, item, seen, known))]
 
 
-def _admins(reader: Reader, node: yaml.Node | None) -> tuple[int, ...]:
-    items = (reader.sequence(node, "admins") or []) if node is not None else []
+def _admins(reader: Reader, node: yaml.Node | None, what: str = "admins") -> tuple[int, ...]:
+    items = (reader.sequence(node, what) or []) if node is not None else []
     bad = [item for item in items if not (isinstance(item, yaml.ScalarNode) and item.value.isdigit())]
     for item in bad:
-        reader.report(item, "admins must be numeric Telegram user ids (usernames can change)")
+        reader.report(item, f"{what} must be numeric Telegram user ids (usernames can change)")
     return tuple(int(item.value) for item in items if item not in bad)
+
+
+def _analysts(reader: Reader, node: yaml.Node | None) -> tuple[tuple[int, ...], bool]:
+    """``analysts: any`` (everyone), or a list of numeric user ids like ``admins``."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == TAG + "str" and node.value == "any":
+        return (), True
+    if isinstance(node, yaml.ScalarNode):
+        reader.report(node, "analysts must be a list of numeric Telegram user ids, or 'any'")
+        return (), False
+    return _admins(reader, node, "analysts"), False
+
 
 
 def check_routing(file: str, source: str, known: Known = Known()) -> tuple[Routing | None, list[Problem]]:
@@ -150,11 +161,12 @@ def check_routing(file: str, source: str, known: Known = Known()) -> tuple[Routi
     top = _fields(reader, root, TOP_KEYS, "channels.yaml")
     rules = _channels(reader, top.get("channels"), root, known)
     admins = _admins(reader, top.get("admins"))
+    analysts, anyone = _analysts(reader, top.get("analysts"))
     admin_chat = _chat_id(reader, top["admin_chat_id"], "admin_chat_id") if "admin_chat_id" in top else None
     found = sorted(reader.problems)
     if any(p.level == "error" for p in found):
         return None, found
-    return Routing(tuple(rules), admins, admin_chat), found
+    return Routing(tuple(rules), admins, admin_chat, analysts=analysts, analysts_any=anyone), found
 
 
 def parse_routing(file: str, source: str, known: Known = Known()) -> Routing:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,10 +42,17 @@ class RoutingHolder(FileHolder[Routing]):
     what = "routing"
 
     def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
-                 languages: Collection[str] | None = None) -> None:
+                 languages: Collection[str] | None = None,
+                 labels: Callable[[], dict[str, str | None]] | None = None) -> None:
         self.known_topics = known_topics
         self.languages = languages
+        self.labels = labels
         super().__init__(path)
+
+    def get(self) -> Routing:
+        """The routing in use, with the current watchlists' topic labels (``label:``/``internal:``)."""
+        routing = super().get()
+        return replace(routing, labels=self.labels()) if self.labels else routing
 
     def _load(self) -> Routing:
         topics = self.known_topics() if self.known_topics else None
@@ -72,10 +80,13 @@ def register(runtime: Runtime) -> None:
     watchlist = runtime.watchlist
     settings = runtime.settings
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,
-                           settings.languages)
+                           settings.languages,
+                           (lambda: {t.name: t.shown for t in watchlist.watchlist.topics}) if watchlist else None)
+    layer = runtime.routing_layer  # the chat's subscriptions and mutes (bot.commands)
+    route: Callable[[], Routing] = (lambda: layer(holder.get())) if layer else holder.get
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
-    delivery = Delivery(runtime.store, bot, holder.get, pacer=Pacer(channel_interval=settings.telegram_pace),
+    delivery = Delivery(runtime.store, bot, route, pacer=Pacer(channel_interval=settings.telegram_pace),
                         limits=limits)
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
@@ -83,6 +94,7 @@ def register(runtime: Runtime) -> None:
         watchlist.on_invalid.append(lambda rejected: asyncio.get_running_loop().create_task(
             delivery.report(f"watchlist change rejected, the last good watchlist stays:\n{rejected}")))
     runtime.notify.subscribe(delivery.report)
-    runtime.store.alert_hooks.append(enqueue_hook(holder.get))
+    runtime.store.alert_hooks.append(enqueue_hook(route))
+    runtime.delivery, runtime.routing_holder = delivery, holder
     runtime.sinks.append(delivery)
     runtime.tasks.extend([delivery.run, holder.watch])

@@ -46,6 +46,8 @@ class Delivery:
         self._wake: dict[str, asyncio.Event] = {}
         self._stop = asyncio.Event()
         self._reported: set[str] = set()
+        self.held: Callable[[], frozenset[str]] = frozenset
+        """Channels an admin paused (``/pause``): nothing is claimed for them until resumed."""
 
     def emit(self, post: Post, saved: Saved) -> None:
         """Sink hook, after the post's commit: wake every sender (cheap; they claim or sleep)."""
@@ -81,9 +83,9 @@ class Delivery:
                                for chat_id in self._ready_channels()))
 
     def _ready_channels(self) -> list[str]:
-        now = self.pacer.clock()
+        now, held = self.pacer.clock(), self.held()
         return [c for c in sorted(set(outbox.channels_with_work(self.store)))
-                if self._paused_until.get(c, 0.0) <= now]
+                if self._paused_until.get(c, 0.0) <= now and c not in held]
 
     def _ensure_sender(self, chat_id: str, routing: Routing) -> None:
         task = self._tasks.get(chat_id)
@@ -96,7 +98,9 @@ class Delivery:
             rule = routing.rule(chat_id)
             where = f" ({rule.where})" if rule and rule.where else ""
             self.senders[chat_id] = ChannelSender(chat_id, self.store, self.bot, self.pacer, self.report,
-                                                  self.pacer.sleep, where=where, limits=self.limits)
+                                                  self.pacer.sleep, where=where, limits=self.limits,
+                                                  labels=lambda: self.routing().labels,
+                                                  held=lambda: chat_id in self.held())
         return self.senders[chat_id]
 
     async def _run_sender(self, sender: ChannelSender, until_idle: bool = False) -> None:

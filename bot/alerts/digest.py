@@ -40,11 +40,12 @@ def run_due(store: Store, routing: Routing, now: datetime) -> int:
     written = 0
     for rule in routing.channels:
         if rule.digest is not None:
-            written += _run_channel(store, rule, rule.digest, now)
+            written += _run_channel(store, rule, rule.digest, now, routing.labels)
     return written
 
 
-def _run_channel(store: Store, rule: ChannelRule, cadence: timedelta, now: datetime) -> int:
+def _run_channel(store: Store, rule: ChannelRule, cadence: timedelta, now: datetime,
+                 labels: fmt.Labels = fmt.NO_LABELS) -> int:
     last = get_state(store, watermark_key(rule.chat_id))
     if last is None:  # first run: the current period starts the schedule
         with store.write() as db:
@@ -52,12 +53,13 @@ def _run_channel(store: Store, rule: ChannelRule, cadence: timedelta, now: datet
         return 0
     start, written = datetime.fromisoformat(last), 0
     while start + cadence <= now:
-        written += build_period(store, rule, start, start + cadence, now)
+        written += build_period(store, rule, start, start + cadence, now, labels)
         start += cadence
     return written
 
 
-def build_period(store: Store, rule: ChannelRule, start: datetime, end: datetime, now: datetime) -> int:
+def build_period(store: Store, rule: ChannelRule, start: datetime, end: datetime, now: datetime,
+                 labels: fmt.Labels = fmt.NO_LABELS) -> int:
     """One period of one channel, in one transaction. Returns the number of messages."""
     with store.write() as db:
         items = db.execute(
@@ -66,7 +68,7 @@ def build_period(store: Store, rule: ChannelRule, start: datetime, end: datetime
             (rule.chat_id, end.isoformat()),
         ).fetchall()
         posts = [p for _, key in items if (p := load_post(store, key)) is not None]
-        messages = digest_messages(rule, start, end, posts) if posts else []
+        messages = digest_messages(rule, start, end, posts, labels) if posts else []
         for number, message in enumerate(messages, start=1):
             payload = {"html": message.html, "plain": message.plain, "period": start.isoformat()}
             insert(db, f"digest:{rule.chat_id}:{start.isoformat()}:{number}", rule.chat_id, "digest", None,
@@ -80,16 +82,23 @@ def _mark_digested(db: sqlite_utils.Database, ids: list[int]) -> None:
     db.conn.executemany("UPDATE outbox SET state = 'digested' WHERE id = ?", [(i,) for i in ids])
 
 
-def digest_messages(rule: ChannelRule, start: datetime, end: datetime, posts: list[Post]) -> list[Rich]:
-    """Header (period, counts per topic and language), then per topic one line per story."""
-    sections = stories_by_topic(rule, posts)
-    topic_counts = {t: sum(1 + n for _, n in stories) for t, stories in sections.items()}
+def digest_messages(rule: ChannelRule, start: datetime, end: datetime, posts: list[Post],
+                    labels: fmt.Labels = fmt.NO_LABELS) -> list[Rich]:
+    """Header (period, posts per topic and language), then per country one line per story:
+    a story is listed once whatever its topics, with "+N similar" for its other posts."""
+    stories = channel_stories(rule, posts)
+    topic_counts: Counter[str] = Counter()
+    for post in posts:
+        topic_counts.update(fmt.shown_topics(rule.topics_of(post), labels))
     languages = Counter(p.lang or "und" for p in posts)
-    lines = [fmt.digest_title(start, end, len(posts)), fmt.counts_line("Topics", topic_counts),
+    lines = [fmt.digest_title(start, end, len(posts)), fmt.counts_line("Topics", dict(topic_counts)),
              fmt.counts_line("Languages", dict(languages))]
-    for topic in sorted(sections, key=lambda t: (-topic_counts[t], t)):
-        lines.append(text("\n") + bold(topic))
-        lines.extend(fmt.story_line(post, similar) for post, similar in sections[topic])
+    by_country: dict[str, list[tuple[Post, int]]] = defaultdict(list)
+    for first, others in stories:
+        by_country[fmt.country_name(first)].append((first, others))
+    for country in sorted(by_country, key=lambda c: (c == fmt.NO_COUNTRY, -len(by_country[c]), c)):
+        lines.append(text("\n") + bold(country))
+        lines.extend(fmt.story_line(post, similar) for post, similar in by_country[country])
     return fmt.pack(lines, fmt.continued_title(start, end))
 
 
@@ -98,20 +107,12 @@ def story_key(post: Post) -> str:
     return post.story.key if post.story else post.duplicate_of or post.key
 
 
-def stories_by_topic(rule: ChannelRule, posts: list[Post]) -> dict[str, list[tuple[Post, int]]]:
-    """Per topic: (first post of the story, number of other posts), newest story first. A story
-    is listed once, under the first topic of its first post that this channel shows."""
-    groups: dict[tuple[str, str], list[Post]] = defaultdict(list)
-    placed: dict[str, str] = {}
+def channel_stories(rule: ChannelRule, posts: list[Post]) -> list[tuple[Post, int]]:
+    """(first post of each story, number of its other posts), newest story first."""
+    groups: dict[str, list[Post]] = defaultdict(list)
     for post in sorted(posts, key=lambda p: p.created_at):
-        topics = rule.topics_of(post)
-        if topics:
-            topic = placed.setdefault(story_key(post), topics[0])
-            groups[(topic, story_key(post))].append(post)
-    sections: dict[str, list[tuple[Post, int]]] = defaultdict(list)
-    for (topic, root), members in groups.items():
-        first = next((p for p in members if p.key == root), min(members, key=lambda p: p.created_at))
-        sections[topic].append((first, len(members) - 1))
-    for stories in sections.values():
-        stories.sort(key=lambda s: s[0].created_at, reverse=True)
-    return dict(sections)
+        if rule.topics_of(post):
+            groups[story_key(post)].append(post)
+    stories = [(next((p for p in members if p.key == root), members[0]), len(members) - 1)
+               for root, members in groups.items()]
+    return sorted(stories, key=lambda s: s[0].created_at, reverse=True)

@@ -12,7 +12,7 @@ Every piece is bounded (:class:`~bot.alerts.limits.AlertLimits`): topics, byline
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from telegram.constants import MessageLimit
@@ -21,6 +21,7 @@ from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.reports import Reports, reports_line, update_line
 from bot.alerts.rich import ELLIPSIS, Rich, bold, cut_point, fit, fits, italic, join, link, linkable, text
 from bot.models import Match, Media, Post
+from bot.watchlist.schema import default_label
 
 TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
@@ -53,12 +54,33 @@ def highlighted(value: str, matches: Iterable[Match], end: int | None = None,
     return out + text(value[pos:end])
 
 
-def header(post: Post) -> Rich:
+Labels = Mapping[str, str | None]
+NO_LABELS: Labels = {}
+
+
+def shown_topics(topics: Iterable[str], labels: Labels = NO_LABELS) -> list[str]:
+    """What readers see for ``topics``: each one's label (default: the name title-cased),
+    internal topics (label ``None``) left out, each once."""
+    shown = (labels.get(t, default_label(t)) for t in topics)
+    return list(dict.fromkeys(s for s in shown if s))
+
+
+def header(post: Post, labels: Labels = NO_LABELS) -> Rich:
     marker = MARKERS.get(post.severity or "routine", MARKERS["routine"])
-    topics = ", ".join(post.topics)
+    topics = ", ".join(shown_topics(post.topics, labels))
     if len(topics) > TOPICS_SHOWN:
         topics = topics[:cut_point(topics, TOPICS_SHOWN)] + ELLIPSIS
     return bold(marker) + text(" · " + topics if topics else "")
+
+
+COUNTRIES = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "NG": "Nigeria", "TD": "Chad", "MR": "Mauritania",
+             "SN": "Senegal", "GN": "Guinea", "CI": "Côte d'Ivoire", "GH": "Ghana", "TG": "Togo", "BJ": "Benin",
+             "CM": "Cameroon", "DZ": "Algeria", "LY": "Libya"}
+NO_COUNTRY = "Place not known"
+
+
+def country_name(post: Post) -> str:
+    return COUNTRIES.get(post.place.country, post.place.country) if post.place else NO_COUNTRY
 
 
 EVENT_LABELS = {"battle": "battle", "remote_violence": "explosion/remote violence",
@@ -120,10 +142,10 @@ def media_links(media: Sequence[Media], first_number: int = 1, limits: AlertLimi
 
 
 def render_alert(post: Post, similar: int | Reports = 0, limit: int = TEXT_LIMIT, extra: Rich | None = None,
-                 limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+                 limits: AlertLimits = DEFAULT_LIMITS, labels: Labels = NO_LABELS) -> Rich:
     """The alert for ``post`` within ``limit`` code points (``extra``: e.g. media links)."""
     update = update_line(similar) if isinstance(similar, Reports) else Rich()
-    top = join([header(post), where_what(post), update])
+    top = join([header(post, labels), where_what(post), update])
     bottom = join([footer(post, similar, limits), extra or Rich()])
     budget = max(0, limit - len(top) - len(bottom) - 2)
     end = cut_point(post.text, budget)
@@ -133,13 +155,13 @@ def render_alert(post: Post, similar: int | Reports = 0, limit: int = TEXT_LIMIT
     return fit(join([top, body, bottom]), limit, limits.raw_bytes)
 
 
-def minimal_alert(post: Post, limits: AlertLimits = DEFAULT_LIMITS) -> Rich:
+def minimal_alert(post: Post, limits: AlertLimits = DEFAULT_LIMITS, labels: Labels = NO_LABELS) -> Rich:
     """The last resort, as plain text: severity and topics, where it comes from, the link."""
     who = f"@{post.author_handle[:32]}" if post.author_handle else post.author_name[:64]
     source = text(f"{post.platform} post" + (f" by {who}" if who else ""))
     url = text(post.url if linkable(post.url, limits.url_chars) else "(link omitted: not http or too long)"
                if post.url else "")
-    return fit(join([header(post), source, url]), limits.text, limits.raw_bytes)
+    return fit(join([header(post, labels), source, url]), limits.text, limits.raw_bytes)
 
 
 def story_line(post: Post, similar: int) -> Rich:

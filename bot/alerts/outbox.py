@@ -87,11 +87,11 @@ def story_alerts(db: sqlite_utils.Database, post: Post) -> dict[str, str]:
     """Per channel, the key of the first alert of ``post``'s story (none for a new story)."""
     if post.story is None or post.story.key == post.key:
         return {}
-    rows = db.execute(
+    rows = db.execute(  # the story's first post (alone until now: no story row yet) and its members
         "SELECT o.channel, o.alert_key FROM outbox o JOIN posts p ON p.id = o.post_id"
-        " JOIN stories s ON s.id = p.story_id WHERE s.key = ? AND o.kind = 'alert'"
+        " WHERE (p.key = ? OR p.story_id = (SELECT id FROM stories WHERE key = ?)) AND o.kind = 'alert'"
         " AND o.alert_key LIKE 'alert:%' ORDER BY o.id",
-        (post.story.key,),
+        (post.story.key, post.story.key),
     ).fetchall()
     found: dict[str, str] = {}
     for channel, key in rows:

@@ -17,7 +17,7 @@ from telegram import Bot, InputMediaPhoto, InputMediaVideo, LinkPreviewOptions
 from telegram.constants import MediaGroupLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
-from bot.alerts.format import media_count, media_links, minimal_alert, render_alert
+from bot.alerts.format import NO_LABELS, Labels, media_count, media_links, minimal_alert, render_alert
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.reports import Reports
 from bot.alerts.rich import Rich, linkable
@@ -78,20 +78,23 @@ def next_rung(ladder: list[Rung], current: Rung, action: Action) -> Rung | None:
     return next((r for r in rest if wanted(r)), None) if wanted else None
 
 
-def alert(chat_id: str, post: Post, similar: int | Reports, limits: AlertLimits = DEFAULT_LIMITS) -> Outgoing:
+def alert(chat_id: str, post: Post, similar: int | Reports, limits: AlertLimits = DEFAULT_LIMITS,
+          labels: Labels = NO_LABELS) -> Outgoing:
     """The alert for ``post``: text, or media with a caption, with their fallbacks.
 
     Media whose URL Telegram cannot be given (not http(s), over ``limits.url_chars``) are not
     embedded; beyond an album's 10 they are listed as links, then counted."""
-    minimal = minimal_alert(post, limits)
+    minimal = minimal_alert(post, limits, labels)
     usable = [m for m in post.media if linkable(m.url, limits.url_chars)]
     dropped = [m for m in post.media if not linkable(m.url, limits.url_chars)]
     if not usable:
         extra = media_count(dropped)
-        return Outgoing(chat_id, render_alert(post, similar, limits.text, extra, limits), minimal=minimal)
+        return Outgoing(chat_id, render_alert(post, similar, limits.text, extra, limits, labels), minimal=minimal)
     embedded, rest = usable[:ALBUM_MAX], [*usable[ALBUM_MAX:], *dropped]
-    caption = render_alert(post, similar, limits.caption, media_links(rest, ALBUM_MAX + 1, limits), limits)
-    fallback = render_alert(post, similar, limits.text, media_links([*usable, *dropped], 1, limits), limits)
+    caption = render_alert(post, similar, limits.caption, media_links(rest, ALBUM_MAX + 1, limits), limits,
+                           labels)
+    fallback = render_alert(post, similar, limits.text, media_links([*usable, *dropped], 1, limits), limits,
+                            labels)
     return Outgoing(chat_id, caption, tuple(embedded), fallback, minimal=minimal)
 
 

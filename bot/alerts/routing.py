@@ -7,7 +7,8 @@ and every post of a channel without ``digest`` go out immediately; the rest wait
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.models import Post
@@ -20,11 +21,16 @@ class ChannelRule:
     languages: frozenset[str] | None = None
     digest: timedelta | None = None
     where: str = ""  # file:line of the rule, for messages
+    muted: frozenset[str] = frozenset()  # topics an admin muted (/mute): they route nowhere for now
+
+    def live_topics(self, post: Post) -> tuple[str, ...]:
+        return tuple(t for t in post.topics if t not in self.muted) if self.muted else post.topics
 
     def wants(self, post: Post) -> bool:
-        if not post.topics:
+        topics = self.live_topics(post)
+        if not topics:
             return False
-        if self.topics is not None and not self.topics.intersection(post.topics):
+        if self.topics is not None and not self.topics.intersection(topics):
             return False
         return self.languages is None or (post.lang or "und") in self.languages
 
@@ -41,6 +47,10 @@ class Routing:
     channels: tuple[ChannelRule, ...] = ()
     admins: tuple[int, ...] = ()
     admin_chat_id: str | None = None
+    labels: Mapping[str, str | None] = field(default_factory=dict)
+    """Topic name → what readers see (None: internal, never shown); from the watchlists."""
+    analysts: tuple[int, ...] = ()  # besides the admins, who may use analyst commands
+    analysts_any: bool = False  # ``analysts: any``: everyone may
 
     def channels_for(self, post: Post) -> list[ChannelRule]:
         return [rule for rule in self.channels if rule.wants(post)]

@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
 
 from bot.alerts import outbox
+from bot.alerts.format import NO_LABELS, Labels
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.outgoing import Outgoing, alert, classify, next_rung, rungs, send
 from bot.alerts.pacing import Pacer, Sleep, sleep_unless
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 Report = Callable[[str], Awaitable[None]]
 
 
-def render(store: Store, row: outbox.OutboxRow, limits: AlertLimits = DEFAULT_LIMITS) -> Outgoing | None:
+def render(store: Store, row: outbox.OutboxRow, limits: AlertLimits = DEFAULT_LIMITS,
+           labels: Labels = NO_LABELS) -> Outgoing | None:
     """The message for ``row``; None when there is nothing to send (e.g. original not yet sent)."""
     if row.kind == "digest":
         return Outgoing(row.channel, Rich(str(row.payload["plain"]), str(row.payload["html"])))
@@ -46,7 +48,8 @@ def render(store: Store, row: outbox.OutboxRow, limits: AlertLimits = DEFAULT_LI
     if post is None:
         return None
     update = row.payload.get("update")
-    out = alert(row.channel, post, Reports(reports(store.db, post.key), str(update) if update else None), limits)
+    out = alert(row.channel, post, Reports(reports(store.db, post.key), str(update) if update else None), limits,
+                labels)
     if row.kind == "alert":
         return out
     message_id = outbox.sent_message_id(store, original)
@@ -64,12 +67,15 @@ def _alerted_post(store: Store, alert_key: str) -> Post | None:
 
 class ChannelSender:
     def __init__(self, chat_id: str, store: Store, bot: Bot, pacer: Pacer, report: Report, sleep: Sleep,
-                 *, max_backoff: float = 30.0, where: str = "", limits: AlertLimits = DEFAULT_LIMITS) -> None:
+                 *, max_backoff: float = 30.0, where: str = "", limits: AlertLimits = DEFAULT_LIMITS,
+                 labels: Callable[[], Labels] = lambda: NO_LABELS, held: Callable[[], bool] = lambda: False) -> None:
         self.chat_id = chat_id
+        self.labels = labels
         self.limits = limits
         self.store, self.bot, self.pacer, self.report, self.sleep = store, bot, pacer, report, sleep
         self.max_backoff = max_backoff
         self.where = where
+        self.held = held  # an admin paused the channel: stop claiming (rows stay pending)
         self.paused_reason: str | None = None
         self.sent = 0
 
@@ -77,7 +83,7 @@ class ChannelSender:
                   until_idle: bool = False) -> None:
         """Send until ``stop`` (an in-flight send is finished first), or until nothing is left
         when ``until_idle``. Returns early when the channel has to pause."""
-        while not stop.is_set():
+        while not stop.is_set() and not self.held():
             wake.clear()  # before claiming: a row committed after this sets it again
             row = outbox.claim_next(self.store, self.chat_id)
             if row is None:
@@ -91,7 +97,7 @@ class ChannelSender:
     async def deliver(self, row: outbox.OutboxRow, stop: asyncio.Event) -> bool:
         """Send one claimed row to completion; False when the channel had to pause."""
         try:
-            out = render(self.store, row, self.limits)
+            out = render(self.store, row, self.limits, self.labels())
         except Exception as exc:  # a post we cannot even format must not stop its channel
             log.exception("alert could not be formatted", extra={"channel": self.chat_id, "key": row.alert_key})
             return await self._fail(row, f"could not be formatted: {type(exc).__name__}: {exc}")

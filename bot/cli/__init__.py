@@ -44,7 +44,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bot.cli import analyze, core, init, ops, rematch, watchlist, x  # noqa: F401  (commands register themselves on `main`)
+    from bot.cli import analyze, core, init, ops, rematch, sources, watchlist, x  # noqa: F401  (commands register on `main`)
 
 
 _register()

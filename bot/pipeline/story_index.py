@@ -1,10 +1,13 @@
 """The stories tables as the story stage and the alerts read them, and the store hook that
 writes them (inside each new post's write transaction).
 
-``stories`` holds one row per incident: its key (the first post's key), first and last
-report times, where and what (from its posts: the first place, the highest numbers), how many
-posts and which languages and places. ``posts.story_id`` links each post to its story;
-``post_links`` holds each post's canonical links. Everything a restart needs is here.
+``stories`` holds one row per incident reported by two posts or more: its key (the first
+post's key), first and last report times, where and what (from its posts: the first place,
+the highest numbers), how many posts and which languages and places. ``posts.story_id`` links
+each of its posts to it. A post alone has no row and a NULL ``story_id`` (its story key is its
+own key): most posts stay alone, and ingest pays nothing for them. The row is made when a
+second post joins. ``post_links`` holds each post's canonical links. Everything a restart
+needs is here.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from bot.models import Casualties, Post, StoryRef
+from bot.models import Casualties, Post
 
 if TYPE_CHECKING:
     from bot.store.db import Store
@@ -40,10 +43,13 @@ class StoryFacts:
     places: tuple[str, ...]
 
 
+STORY_KEY = "coalesce(s.key, p.key)"
+WITH_STORY = "posts p LEFT JOIN stories s ON s.id = p.story_id"
+
+
 def story_of(db: Database, post_key: str) -> str | None:
-    """The story key of a stored post, or ``None``."""
-    row = db.execute("SELECT s.key FROM posts p JOIN stories s ON s.id = p.story_id WHERE p.key = ?",
-                     [post_key]).fetchone()
+    """The story key of a stored post (its own key when alone), or ``None`` if not stored."""
+    row = db.execute(f"SELECT {STORY_KEY} FROM {WITH_STORY} WHERE p.key = ?", [post_key]).fetchone()
     return row[0] if row else None
 
 
@@ -57,7 +63,8 @@ def story_linking(db: Database, links: tuple[str, ...], moment: datetime, window
         return None
     marks = ", ".join("?" * len(links))
     row = db.execute(
-        "SELECT s.key FROM post_links l JOIN posts p ON p.id = l.post_id JOIN stories s ON s.id = p.story_id"
+        f"SELECT {STORY_KEY} FROM post_links l JOIN posts p ON p.id = l.post_id"
+        " LEFT JOIN stories s ON s.id = p.story_id"
         f" WHERE l.url IN ({marks}) AND p.created_at BETWEEN ? AND ? ORDER BY p.created_at, p.id LIMIT 1",
         [*links, *_span(moment, window)],
     ).fetchone()
@@ -67,8 +74,8 @@ def story_linking(db: Database, links: tuple[str, ...], moment: datetime, window
 def reported_in(db: Database, country: str, moment: datetime, window: timedelta) -> list[Reported]:
     """Posts with a story in ``country`` within ``window`` of ``moment``, oldest first."""
     rows = db.execute(
-        "SELECT s.key, p.place, p.admin1, p.event, p.killed, p.wounded, p.kidnapped FROM posts p"
-        " JOIN stories s ON s.id = p.story_id WHERE p.country = ? AND p.created_at BETWEEN ? AND ?"
+        f"SELECT {STORY_KEY}, p.place, p.admin1, p.event, p.killed, p.wounded, p.kidnapped FROM {WITH_STORY}"
+        " WHERE p.country = ? AND p.created_at BETWEEN ? AND ?"
         " ORDER BY p.created_at, p.id LIMIT ?",
         [country, *_span(moment, window), CANDIDATES],
     ).fetchall()
@@ -76,7 +83,10 @@ def reported_in(db: Database, country: str, moment: datetime, window: timedelta)
 
 
 def facts(db: Database, key: str) -> StoryFacts | None:
+    """The story's highest toll and places so far (from its first post while it is alone)."""
     row = db.execute("SELECT killed, places FROM stories WHERE key = ?", [key]).fetchone()
+    if row is None:
+        row = db.execute("SELECT killed, coalesce(place, '') FROM posts WHERE key = ?", [key]).fetchone()
     if row is None:
         return None
     return StoryFacts(row[0], tuple(p for p in row[1].split("|") if p))
@@ -92,19 +102,41 @@ def _higher(old: int | None, new: int | None) -> int | None:
 
 
 def save_story(db: Database, post: Post, post_row_id: int) -> None:
-    """Store hook: create or update the post's story and link the post to it."""
-    key = (post.story or StoryRef(post.key)).key
-    at, place = post.created_at.isoformat(), post.place
-    db.execute(
-        "INSERT INTO stories (key, title, first_at, last_at, country, place, admin1, lat, lon, event)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        [key, post.text[:200], at, at, place and place.country, place and place.name, place and place.admin1,
-         place and place.lat, place and place.lon, post.event],
+    """Store hook: a post joining a story updates it (creating it from its first post when this
+    is the second), and is linked to it. A post alone writes nothing."""
+    if post.story is None or post.story.key == post.key:
+        return
+    story_id = _story_row(db, post.story.key)
+    row = db.execute("SELECT first_at, last_at, killed, wounded, kidnapped, languages, places FROM stories"
+                     " WHERE id = ?", [story_id]).fetchone()
+    _update(db, story_id, row, post)
+    db.execute("UPDATE posts SET story_id = ? WHERE id = ?", [story_id, post_row_id])
+
+
+def _story_row(db: Database, key: str) -> int:
+    """The id of story ``key``, made from its first (stored) post when it has no row yet."""
+    found = db.execute("SELECT id FROM stories WHERE key = ?", [key]).fetchone()
+    if found:
+        return int(found[0])
+    first = db.execute("SELECT id, created_at, substr(text, 1, 200), country, place, admin1, lat, lon, event,"
+                       " killed, wounded, kidnapped, coalesce(lang, 'und') FROM posts WHERE key = ?", [key]).fetchone()
+    if first is None:  # its first post is not stored (cannot happen through the stage): start it empty
+        first = (None, "9999", "", None, None, None, None, None, None, None, None, None, "")
+    row_id, at, title, country, place, admin1, lat, lon, event, killed, wounded, kidnapped, lang = first
+    cursor = db.execute(
+        "INSERT INTO stories (key, title, first_at, last_at, country, place, admin1, lat, lon, event, killed,"
+        " wounded, kidnapped, posts, languages, places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [key, title, at, at, country, place, admin1, lat, lon, event, killed, wounded, kidnapped,
+         int(row_id is not None), lang, place or ""],
     )
-    row = db.execute("SELECT id, first_at, last_at, killed, wounded, kidnapped, languages, places FROM stories"
-                     " WHERE key = ?", [key]).fetchone()
-    story_id, first, last, killed, wounded, kidnapped, languages, places = row
-    cas = post.casualties
+    story_id = int(cursor.lastrowid or 0)
+    db.execute("UPDATE posts SET story_id = ? WHERE id = ?", [story_id, row_id])
+    return story_id
+
+
+def _update(db: Database, story_id: int, row: tuple, post: Post) -> None:
+    first, last, killed, wounded, kidnapped, languages, places = row
+    at, place, cas = post.created_at.isoformat(), post.place, post.casualties
     db.execute(
         "UPDATE stories SET first_at = ?, last_at = ?, killed = ?, wounded = ?, kidnapped = ?, posts = posts + 1,"
         " languages = ?, places = ?, country = coalesce(country, ?), place = coalesce(place, ?),"
@@ -115,7 +147,6 @@ def save_story(db: Database, post: Post, post_row_id: int) -> None:
          _merged(places, place and place.name, "|"), place and place.country, place and place.name,
          place and place.admin1, place and place.lat, place and place.lon, post.event, story_id],
     )
-    db.execute("UPDATE posts SET story_id = ? WHERE id = ?", [story_id, post_row_id])
 
 
 def install(store: Store) -> None:

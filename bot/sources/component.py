@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from bot.config import Settings, env_name, watchlists_dir
+from bot.config import env_name, watchlists_dir
 from bot.errors import ConfigError
+from bot.sources.base import Source
 from bot.sources.kit import Kit, SourcePlugin
 from bot.sources.monitor import Monitor
 from bot.sources.poller import Poller
@@ -36,24 +37,29 @@ def switched_on(plugin: SourcePlugin, kit: Kit) -> bool:
     return wanted
 
 
-def make_poller(settings: Settings, runtime: Runtime) -> Poller:
-    return Poller(timeout=settings.http_timeout, max_bytes=settings.http_max_bytes,
-                  host_interval=settings.http_host_interval, user_agent=settings.http_user_agent,
-                  clock=runtime.clock)
+def configured(kit: Kit) -> list[Source]:
+    """Every source the switched-on plugins build from ``kit`` (none connects yet)."""
+    from bot.registry import REGISTRY
+
+    return [source for plugin in REGISTRY.sources() if switched_on(plugin, kit) for source in plugin.build(kit)]
+
+
+def make_kit(runtime: Runtime, holder: SourcesFileHolder) -> Kit:
+    settings = runtime.settings
+    poller = Poller(timeout=settings.http_timeout, max_bytes=settings.http_max_bytes,
+                    host_interval=settings.http_host_interval, user_agent=settings.http_user_agent,
+                    clock=runtime.clock)
+    return Kit(settings, runtime.store, holder.get, runtime.watchlist, runtime.clock, poller, runtime.notify)
 
 
 def register(runtime: Runtime) -> None:
-    from bot.registry import REGISTRY
-
     if not runtime.live:
         return
     settings = runtime.settings
     holder = SourcesFileHolder(watchlists_dir(settings) / FILE_NAME)
-    poller = make_poller(settings, runtime)
-    kit = Kit(settings, runtime.store, holder.get, runtime.watchlist, runtime.clock, poller, runtime.notify)
-    for plugin in REGISTRY.sources():
-        if switched_on(plugin, kit):
-            runtime.sources.extend(plugin.build(kit))
+    kit = make_kit(runtime, holder)
+    poller = kit.poller
+    runtime.sources.extend(configured(kit))
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         runtime.notify(f"sources.yaml change rejected, the last good one stays:\n{exc}")))
     runtime.tasks.append(holder.watch)

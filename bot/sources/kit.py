@@ -23,6 +23,10 @@ that is switched on, in live runs only (``sahelwatch run``); ``on`` with nothing
 :class:`~bot.sources.poller.Poller`), ``notify`` (``await kit.notify("text")`` tells the admin
 chat), and :meth:`Kit.is_news` for the first-poll age rule.
 
+**Checking** (optional): a source with ``async def check(self) -> str`` (:class:`Checkable`) is
+tried once by ``sahelwatch sources --check``: return a one-line summary of what it found, raise
+when it fails (the message is shown).
+
 **What a source is** (:class:`~bot.sources.base.Source`): ``name``, ``health``
 (:class:`~bot.sources.base.SourceHealth`) and ``collect(cursor, stop)``, an async iterator of
 :class:`~bot.sources.base.Collected`. Each item carries its Post (or ``None`` for a cursor-only
@@ -44,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from bot.config import Settings
 from bot.models import utcnow
@@ -72,6 +77,15 @@ class Kit:
             return True
         limit = timedelta(seconds=self.settings.new_source_alert_age)
         return (now or utcnow()) - created_at <= limit
+
+
+@runtime_checkable
+class Checkable(Protocol):
+    """A source that can be tried once for ``sahelwatch sources --check`` (optional)."""
+
+    async def check(self) -> str:
+        """Fetch once and say what was found; raise (any exception) when it fails."""
+        ...
 
 
 @dataclass(frozen=True)

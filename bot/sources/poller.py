@@ -34,7 +34,8 @@ import httpx
 
 from bot.sources.clock import Clock, SystemClock
 
-ErrorKind = Literal["network", "http", "rate", "too_large", "refused"]
+ErrorKind = Literal["network", "http", "rate", "too_large", "refused", "invalid"]
+"""``invalid``: the answer came but is not what the source reads (an HTML page instead of a feed)."""
 RETRY_STATUSES = (429, 503)
 
 

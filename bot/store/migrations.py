@@ -169,3 +169,28 @@ def m0031_source_seen(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY, source TEXT NOT NULL, item TEXT NOT NULL, seen_at TEXT NOT NULL,
             UNIQUE (source, item))"""
     )
+
+
+# --- 0060-0069: chat commands (bot/commands) ----------------------------------------------------
+@MIGRATIONS(name="0060_commands")
+def m0060_commands(db: sqlite_utils.Database) -> None:
+    """Personal subscriptions, topic mutes, admin pauses and the audit of chat watchlist edits."""
+    db.execute(
+        """CREATE TABLE subscriptions (
+            chat_id TEXT NOT NULL, topic TEXT NOT NULL, languages TEXT NOT NULL DEFAULT '[]',
+            user_id INTEGER NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (chat_id, topic))"""
+    )
+    db.execute(
+        """CREATE TABLE mutes (
+            topic TEXT PRIMARY KEY, until TEXT NOT NULL, user_id INTEGER NOT NULL, created_at TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE pauses (
+            kind TEXT NOT NULL, name TEXT NOT NULL, user_id INTEGER NOT NULL, created_at TEXT NOT NULL,
+            PRIMARY KEY (kind, name))"""
+    )
+    db.execute(
+        """CREATE TABLE watch_edits (
+            id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL,
+            topic TEXT NOT NULL, term TEXT NOT NULL, outcome TEXT NOT NULL)"""
+    )

@@ -22,10 +22,12 @@ HEALTH_COLUMNS = (
     "restarts", "reconnects", "last_error", "failing_since", "reported", "cursor",
 )
 
+COUNTERS = frozenset({"connected", "items", "errors", "skipped", "restarts", "reconnects", "reported"})
+
 
 def put_health(db: sqlite_utils.Database, name: str, values: dict[str, object]) -> None:
     """Upsert the health row of ``name`` (inside a write transaction)."""
-    row = {k: values.get(k) for k in HEALTH_COLUMNS}
+    row = {k: values.get(k, 0 if k in COUNTERS else None) for k in HEALTH_COLUMNS}
     row.update(name=name, pid=os.getpid(), updated_at=utcnow().isoformat())
     cols = ", ".join(row)
     updates = ", ".join(f"{k} = excluded.{k}" for k in row if k != "name")

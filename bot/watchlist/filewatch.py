@@ -53,7 +53,12 @@ class FileHolder(Generic[T]):
         if now == self._stamp or now != self._pending:
             self._pending = now
             return False
-        self._stamp = now
+        return self.reload_now()
+
+    def reload_now(self) -> bool:
+        """Load the file at once (``/reload``), without waiting for it to be stable; False when
+        the file is rejected (the last good value stays, ``on_invalid`` is told)."""
+        self._stamp = self._pending = stamp(self.path)
         try:
             self._value = self._load()
         except WatchlistError as exc:

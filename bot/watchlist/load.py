@@ -8,6 +8,8 @@ Telegram routing file) and hidden or editor files. All problems of all files are
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from bot.errors import WatchlistError
@@ -44,22 +46,29 @@ def shown_path(directory: str | Path, name: str) -> str:
     return os.path.normpath(os.path.join(str(directory), name))
 
 
-def check_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS) -> Checked:
-    """Parse and check every watchlist file; the watchlist is ``None`` when there are errors."""
+def check_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS, *,
+                    overrides: Mapping[str, str] | None = None) -> Checked:
+    """Parse and check every watchlist file; the watchlist is ``None`` when there are errors.
+
+    ``overrides`` (file name → text) checks a file as it would be after an edit, without writing it.
+    """
     if not Path(directory).is_dir():
         return Checked(None, (Problem(Mark(str(directory), 0, 0), "not a directory"),))
-    files = watchlist_files(directory)
+    overrides = overrides or {}
+    files = sorted({*watchlist_files(directory), *(Path(directory) / name for name in overrides)})
     if not files:
         return Checked(None, (Problem(Mark(str(directory), 0, 0), "no watchlist files (*.yaml) here"),))
     problems: list[Problem] = []
     topics: list[Topic] = []
     accounts: list[Account] = []
     for path in files:
-        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name), limits)
+        file_topics, file_accounts, file_problems = check_file(path, shown_path(directory, path.name), limits,
+                                                                overrides.get(path.name))
         topics += file_topics
         accounts += file_accounts
         problems += file_problems
-    problems += _duplicate_topics(topics) + _duplicate_accounts(accounts)
+    topics, extension_problems = _extend(topics)
+    problems += _duplicate_topics(topics) + _duplicate_accounts(accounts) + extension_problems
     if (Path(directory) / EVENTS_FILE).is_file():
         problems += check_events(Path(directory) / EVENTS_FILE, shown_path(directory, EVENTS_FILE), limits)[1]
     problems += [p for p in (total_problem(topics, limits),) if p is not None]
@@ -79,11 +88,11 @@ def load_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATC
 
 
 def check_file(path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS,
-               ) -> tuple[list[Topic], list[Account], list[Problem]]:
+               text: str | None = None) -> tuple[list[Topic], list[Account], list[Problem]]:
     try:
-        if (big := file_too_big(path, shown, limits)) is not None:
+        if text is None and (big := file_too_big(path, shown, limits)) is not None:
             return [], [], [big]
-        data = path.read_bytes()
+        data = path.read_bytes() if text is None else text.encode("utf-8")
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return [], [], [Problem(_byte_mark(shown, data, exc.start), f"not UTF-8 text ({exc.reason}); "
@@ -106,6 +115,22 @@ def check_file(path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLI
 def _byte_mark(shown: str, data: bytes, offset: int) -> Mark:
     line_start = data.rfind(b"\n", 0, offset) + 1
     return Mark(shown, data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _extend(topics: list[Topic]) -> tuple[list[Topic], list[Problem]]:
+    """Fold ``more_terms`` into the topics they name; a name no file defines is an error."""
+    base = [t for t in topics if not t.extends]
+    first = {t.name: i for i, t in reversed(list(enumerate(base)))}
+    problems = []
+    for ext in (t for t in topics if t.extends):
+        if ext.name not in first:
+            known = ", ".join(sorted(first)) or "none"
+            problems.append(Problem(ext.mark, f"more_terms: no watchlist defines topic '{ext.name}' "
+                                              f"(topics: {known})"))
+            continue
+        target = base[first[ext.name]]
+        base[first[ext.name]] = replace(target, terms=target.terms + ext.terms)
+    return base, problems
 
 
 def _duplicate_topics(topics: list[Topic]) -> list[Problem]:

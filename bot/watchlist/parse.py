@@ -14,8 +14,8 @@ import yaml
 from bot.watchlist.nodes import Reader
 from bot.watchlist.schema import PLATFORMS, SEVERITIES, Account, Role, Term, Topic
 
-TOP_KEYS = ("topics", "accounts")
-TOPIC_KEYS = ("description", "severity", "terms", "require", "exclude")
+TOP_KEYS = ("topics", "accounts", "more_terms")
+TOPIC_KEYS = ("description", "label", "internal", "severity", "terms", "require", "exclude")
 TERM_KEYS = ("term", "case_sensitive", "arabic_article")
 ROLES: tuple[Role, ...] = ("terms", "require", "exclude")
 TOPIC_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -31,12 +31,22 @@ def parse_file(reader: Reader, root: yaml.Node | None) -> tuple[list[Topic], lis
     reader.unknown_keys(pairs, TOP_KEYS, "the file")
     topics: list[Topic] = []
     accounts: list[Account] = []
+    extensions: list[Topic] = []
     for key, _, value in pairs:
         if key == "topics":
             topics = _topics(reader, value)
         elif key == "accounts":
             accounts = _accounts(reader, value)
-    return topics, accounts
+        elif key == "more_terms":
+            extensions = _more_terms(reader, value)
+    return topics + extensions, accounts
+
+
+def _more_terms(reader: Reader, node: yaml.Node) -> list[Topic]:
+    """``more_terms: {topic: [term, ...]}``: terms for topics defined in other files."""
+    return [Topic(name=name, mark=reader.mark(key_node), terms=_terms(reader, value, f"more_terms of '{name}'"),
+                  extends=True)
+            for name, key_node, value in reader.mapping(node, "more_terms") or []]
 
 
 def _topics(reader: Reader, node: yaml.Node) -> list[Topic]:
@@ -59,8 +69,10 @@ def _topic(reader: Reader, name: str, key_node: yaml.Node, node: yaml.Node) -> T
     for key, _, value in pairs:
         if key in ROLES:
             fields[key] = _terms(reader, value, f"'{key}' of topic '{name}'", key == "exclude")
-        elif key == "description":
-            fields[key] = reader.string(value, "description") or ""
+        elif key in ("description", "label"):
+            fields[key] = (reader.string(value, key) or "").strip()
+        elif key == "internal":
+            fields[key] = bool(reader.boolean(value, "internal"))
         elif key == "severity":
             fields[key] = _severity(reader, value)
     topic = Topic(name=name, mark=reader.mark(key_node), **fields)  # type: ignore[arg-type]

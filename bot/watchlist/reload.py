@@ -128,6 +128,12 @@ class WatchlistHolder:
         self._apply(state, outcome)
         return outcome
 
+    def reload_now(self) -> Loaded | Rejected:
+        """Load the directory at once, without waiting for the poller (a chat edit just wrote it)."""
+        outcome = attempt(self.directory, self.limits)
+        self._apply(snapshot(self.directory), outcome)
+        return outcome
+
     async def watch(self, stop: asyncio.Event, interval: float = 0.5) -> None:
         """Poll every ``interval`` seconds until ``stop`` is set; loading runs in a thread."""
         while not stop.is_set():

@@ -63,6 +63,11 @@ class Term:
         return self.text[:-1] if self.prefix else self.text
 
 
+def default_label(name: str) -> str:
+    """``burkina_faso`` → ``Burkina Faso``."""
+    return name.replace("_", " ").replace("-", " ").title()
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str
@@ -70,8 +75,18 @@ class Topic:
     description: str = ""
     severity: Severity = "routine"
     terms: tuple[Term, ...] = ()
+    label: str = ""
+    """What alerts and digests call the topic; empty: the name title-cased (:attr:`shown`)."""
+    internal: bool = False
+    """Never named in alerts or digests (a helper topic, e.g. ``ambiguous_places``)."""
     require: tuple[Term, ...] = ()
     exclude: tuple[Term, ...] = ()
+    extends: bool = False  # from ``more_terms``: terms added to the topic of that name in another file
+
+    @property
+    def shown(self) -> str | None:
+        """The name readers see: the label, else the name title-cased; None when internal."""
+        return None if self.internal else self.label or default_label(self.name)
 
     def role(self, role: Role) -> tuple[Term, ...]:
         return {"terms": self.terms, "require": self.require, "exclude": self.exclude}[role]

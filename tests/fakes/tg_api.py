@@ -6,6 +6,7 @@ any scripted fault, runs the handler under one lock and logs the call. HTTP live
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -22,6 +23,11 @@ from tests.fakes.tg_updates import UpdateQueue
 
 Handler = Callable[["BotApi", dict[str, Any], dict[str, bytes]], Any]
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+          "chat_administrators", "chat_member"}
+WEBHOOK_ACTIVE = ApiError(
+    409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 
 
 @dataclass
@@ -60,7 +66,10 @@ class BotApi:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.commands: list[dict[str, str]] = []
+        self.commands: list[dict[str, str]] = []  # the default scope's menu
+        self.commands_by_scope: dict[str, list[dict[str, str]]] = {}  # scope as JSON -> menu
+        self.users: dict[int, Any] = {}  # tg_users.User by id: who can write to the bot
+        self.webhook = ""
         self.calls: list[Call] = []
 
     def call(self, method: str, raw: dict[str, Any], uploads: dict[str, bytes]) -> Outcome:
@@ -108,6 +117,8 @@ class BotApi:
         return Outcome(200, {"ok": True, "result": result}, call)
 
     def _get_updates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook:
+            raise WEBHOOK_ACTIVE
         return self.updates.poll(
             int(p.get("offset") or 0), int(p.get("limit") or 100), float(p.get("timeout") or 0)
         )
@@ -135,8 +146,19 @@ def set_my_commands(api: BotApi, p: dict[str, Any], uploads: dict[str, bytes]) -
     if len(commands) > 100:
         raise bad_request("BOT_COMMANDS_TOO_MUCH")
     cleaned = [_command(c) for c in commands]
-    api.commands = cleaned
+    scope = p.get("scope") or {"type": "default"}
+    if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
+        raise bad_request("can't parse BotCommandScope")
+    if scope["type"] == "default":
+        api.commands = cleaned
+    api.commands_by_scope[json.dumps(scope, sort_keys=True)] = cleaned
     return True
+
+
+def commands_for(api: BotApi, chat_id: int | None = None) -> list[str]:
+    """The menu a private chat shows: its own scope's commands, else the default ones."""
+    own = api.commands_by_scope.get(json.dumps({"chat_id": chat_id, "type": "chat"}, sort_keys=True))
+    return [c["command"] for c in (own if own is not None else api.commands)]
 
 
 def _command(c: object) -> dict[str, str]:
@@ -157,6 +179,7 @@ def _command(c: object) -> dict[str, str]:
 
 
 def delete_webhook(api: BotApi, p: dict[str, Any], uploads: dict[str, bytes]) -> bool:
+    api.webhook = ""
     if p.get("drop_pending_updates"):
         api.updates.clear()
     return True

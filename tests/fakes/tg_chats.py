@@ -137,6 +137,10 @@ class ChatRegistry:
         self._log[chat.id].append(message)
         return message
 
+    def next_message_id(self, chat: Chat) -> int:
+        """The next message id in ``chat`` (users' and the bot's messages share the numbering)."""
+        return next(self._next_id[chat.id])
+
     def messages(self, ref: object) -> list[SentMessage]:
         return list(self._log[self.get(ref).id])
 

@@ -29,6 +29,7 @@ from tests.fakes.tg_chats import Chat, SentMessage
 from tests.fakes.tg_errors import UNAUTHORIZED, ApiError, too_many_requests
 from tests.fakes.tg_flood import Clock, Fault, FloodLimits
 from tests.fakes.tg_media import WebMedia
+from tests.fakes.tg_users import User, message_update
 
 DEFAULT_TOKEN = "7000000001:fake-token-for-tests-only-0123456789"
 PATH_RE = re.compile(r"^/bot(?P<token>[^/]*)/(?P<method>[^/]+)$")
@@ -140,6 +141,37 @@ class FakeTelegram:
 
     def push_update(self, update: dict[str, Any]) -> int:
         return self.api.updates.push(update)
+
+    def add_user(self, user_id: int, first_name: str = "Analyst", username: str | None = None) -> User:
+        """A person with a private chat with the bot (chat id = user id), who can send commands."""
+        user = User(user_id, first_name, username)
+        with self.api.lock:
+            self.api.users[user_id] = user
+            if self.api.chats.find(user_id) is None:
+                self.api.chats.add(Chat(user_id, "private", first_name))
+        return user
+
+    def add_group(self, chat_id: int, title: str = "Analysts", kind: str = "supergroup") -> Chat:
+        return self.add_chat(Chat(chat_id, kind, title, status="member"))
+
+    def say(self, user_id: int, text: str, chat_id: int | None = None, reply_to_bot: int | None = None) -> int:
+        """``user_id`` sends ``text`` in their private chat, or in group ``chat_id``; returns the update id.
+
+        ``reply_to_bot``: as a reply to the bot's message with that id in the same chat.
+        """
+        with self.api.lock:
+            user, chat = self.api.users[user_id], self.api.chats.get(chat_id if chat_id is not None else user_id)
+            replied = None
+            if reply_to_bot is not None:
+                sent = self.api.chats.message(chat, reply_to_bot)
+                replied = {**sent.to_json(chat), "from": dict(self.api.me)} if sent else None
+            update = message_update(self.api.chats, user, chat, text, replied)
+        return self.push_update(update)
+
+    def set_webhook(self, url: str) -> None:
+        """A webhook is set: getUpdates answers 409 until ``deleteWebhook``."""
+        with self.api.lock:
+            self.api.webhook = url
 
     # --- reading ------------------------------------------------------------------------------
     def messages(self, chat_ref: object) -> list[SentMessage]:

@@ -15,17 +15,19 @@ are named from their profile (:class:`~bot.sources.bluesky.profiles.Profiles`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import httpx
+from websockets.asyncio.client import connect
 
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.bluesky.events import COLLECTION, MediaHosts
 from bot.sources.bluesky.profiles import Profiles
-from bot.sources.bluesky.resolve import Resolver
+from bot.sources.bluesky.resolve import ResolveError, Resolver
 from bot.sources.bluesky.select import Selector
 from bot.sources.kit import Kit
 from bot.sources.payload import PayloadLimits
@@ -89,6 +91,22 @@ class BlueskySource:
                     saved_us = self.selector.time_us
                     yield Collected(None, cursor=str(saved_us))
                 await self.resolve(client)
+
+    async def check(self) -> str:
+        """``sahelwatch sources --check``: resolve the listed handles, then read Jetstream for a few seconds."""
+        listed = self.kit.config().bluesky
+        async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
+            found, failed = await self.resolver.resolve_all(client, listed)
+        if failed or len(found) < len(listed):
+            missing = [h for h in listed if h not in found.values() and h not in found]
+            raise ResolveError(f"cannot resolve {', '.join(missing)[:300]}")
+        frames = 0
+        async with connect(self.url_for(), open_timeout=10.0, max_size=1_048_576) as ws:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(3.0):
+                    async for _ in ws:
+                        frames += 1
+        return f"{len(found)} account(s) resolved; Jetstream connected, {frames} events in 3 s"
 
     async def resolve(self, client: httpx.AsyncClient) -> None:
         """(Re)resolve the listed handles when due or changed; failures are retried at the next checkpoint."""

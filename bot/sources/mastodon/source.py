@@ -70,6 +70,21 @@ class InstanceSource:
             async for item in self.timeline(f"#{tag.lower()}", f"/api/v1/timelines/tag/{quote(tag)}", state):
                 yield item
 
+    async def check(self) -> str:
+        """``sahelwatch sources --check``: look every account up and read one page of each timeline."""
+        state: dict[str, Any] = {}
+        found: list[str] = []
+        for user in self.users:
+            account_id = await self.account_id(user, state)
+            if account_id is None:
+                raise PollError("http", f"no account {user}@{self.instance}", 404)
+            page = await self.get_json(f"/api/v1/accounts/{account_id}/statuses", {"limit": "5"})
+            found.append(f"@{user}: {len(page) if isinstance(page, list) else 0} recent statuses")
+        for tag in self.tags:
+            page = await self.get_json(f"/api/v1/timelines/tag/{quote(tag)}", {"limit": "5"})
+            found.append(f"#{tag}: {len(page) if isinstance(page, list) else 0} recent statuses")
+        return "; ".join(found)
+
     async def account_id(self, user: str, state: dict[str, Any]) -> str | None:
         ids: dict[str, str] = state.setdefault("ids", {})
         if user.lower() in ids:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from bot.sources.base import Source
 from bot.sources.kit import Kit, SourcePlugin
+from bot.sources.payload import PayloadLimits
 from bot.sources.telegram_web.source import ChannelOptions, ChannelSource
 
 
 def build(kit: Kit) -> list[Source]:
     s = kit.settings
-    options = ChannelOptions(s.telegram_web_url, s.telegram_channels_every, s.telegram_channels_backfill)
+    options = ChannelOptions(s.telegram_web_url, s.telegram_channels_every, s.telegram_channels_backfill,
+                             limits=PayloadLimits.from_settings(s))
     return [ChannelSource(channel, kit, options) for channel in kit.config().telegram]
 
 

@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.models import Media, Post, Refs
 from bot.sources.html_text import node_text
+from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits, bounded
 
 PLATFORM = "telegram"
 POST_BASE = "https://t.me"
@@ -58,8 +59,9 @@ def post_url(channel: str, number: int) -> str:
     return f"{POST_BASE}/{channel}/{number}"
 
 
-def parse_page(html: str, channel: str) -> Page:
-    """Every message of a preview page of ``channel`` (see the module docstring)."""
+def parse_page(html: str, channel: str, limits: PayloadLimits = DEFAULT_LIMITS) -> Page:
+    """Every message of a preview page of ``channel`` (see the module docstring); texts, media
+    and URLs held to ``limits`` like every source's."""
     tree = LexborHTMLParser(html)
     posts: list[Post] = []
     skipped: list[str] = []
@@ -68,7 +70,7 @@ def parse_page(html: str, channel: str) -> Page:
         if "service_message" in (block.attributes.get("class") or ""):
             continue
         try:
-            posts.append(parse_message(block, channel))
+            posts.append(parse_message(block, channel, limits))
         except MessageError as exc:
             skipped.append(str(exc))
     more = tree.css_first("a.tme_messages_more[data-before]")
@@ -77,18 +79,19 @@ def parse_page(html: str, channel: str) -> Page:
     return Page(canonical, tuple(sorted(posts, key=message_id)), before, tuple(skipped), len(blocks))
 
 
-def parse_message(block: LexborNode, channel: str) -> Post:
+def parse_message(block: LexborNode, channel: str, limits: PayloadLimits = DEFAULT_LIMITS) -> Post:
     name, number = _identity(block.attributes.get("data-post") or "", channel)
+    media = [m for m in _photos(block) + _videos(block) if len(m.url) <= limits.max_url_chars]
     return Post(
         platform=PLATFORM,
         platform_id=f"{name.lower()}/{number}",
-        text=_text(block),
+        text=bounded(_text(block), limits)[0],
         created_at=_time(block, name, number),
         url=post_url(name, number),
         author_id=name.lower(),
         author_handle=name,
         author_name=_first_text(block, ".tgme_widget_message_owner_name") or name,
-        media=_photos(block) + _videos(block),
+        media=tuple(media[: limits.max_media]),
         refs=Refs(repost_of=_ref(block, "a.tgme_widget_message_forwarded_from_name"),
                   reply_to=_ref(block, "a.tgme_widget_message_reply")),
         raw=(block.html or "")[:RAW_LIMIT],

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 from bot.models import Post
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.kit import Kit
+from bot.sources.payload import DEFAULT_LIMITS, PayloadLimits
 from bot.sources.poller import PollError
 from bot.sources.polling import poll_loop
 from bot.sources.telegram_web.parse import Page, message_id, parse_page
@@ -34,6 +35,7 @@ class ChannelOptions:
     every: float = 300.0
     backfill: int = 50
     max_pages: int = 50
+    limits: PayloadLimits = DEFAULT_LIMITS
 
 
 class ChannelSource:
@@ -48,6 +50,16 @@ class ChannelSource:
         async for item in poll_loop(self.name, self.health, self.kit.clock, stop, lambda: self.options.every,
                                     lambda: self.once(state)):
             yield item
+
+    async def check(self) -> str:
+        """``sahelwatch sources --check``: read the newest preview page once and summarise it."""
+        page = await self.page(None)
+        if not page.posts:
+            return f"preview readable, no message on its first page ({len(page.skipped)} unreadable)"
+        newest = page.posts[-1]
+        skipped = f", {len(page.skipped)} unreadable" if page.skipped else ""
+        return (f"'{newest.author_name}': {len(page.posts)} messages on the first page{skipped}, newest "
+                f"{newest.url} dated {newest.created_at:%Y-%m-%d %H:%M} UTC")
 
     async def once(self, state: dict[str, int | None]) -> AsyncIterator[Collected]:
         """One poll: every message after ``state["last"]``, oldest first, each with its cursor."""
@@ -81,7 +93,7 @@ class ChannelSource:
         final = urlsplit(fetched.url).path.rstrip("/")
         if final.lower() != path.lower():
             raise PollError("http", f"channel {self.channel} has no public preview (redirected to {final[:100]})")
-        page = parse_page(fetched.body.decode("utf-8", "replace"), self.channel)
+        page = parse_page(fetched.body.decode("utf-8", "replace"), self.channel, self.options.limits)
         for problem in page.skipped:
             self._skip(problem)
         return page
