@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.models import Casualties, Post
+from bot.models import Casualties, Place, Post
 from bot.pipeline import build_pipeline
 from bot.store.posts import load_post, save_post
 from tests.watchlist_util import run_cli
@@ -41,3 +41,10 @@ def test_analyze_prints_country_place_and_event(tmp_path):
         ("NG", "Niger State", "violence_against_civilians", {"kidnapped": 25}),
         (None, None, None, None)]
     assert lines[0]["place_why"] == "near Banibangou; Nigerien; Tillaberi region"
+
+
+def test_a_place_or_event_the_post_came_with_is_kept(store):
+    known = Place("TD", "Bol", "Lac", 13.46, 14.71, "source")
+    post = Post("x", "3", "Attaque à Djibo : 20 civils tués", datetime.now(UTC), place=known, event="riot")
+    out = build_pipeline(Settings(), store).run(post)
+    assert (out.place, out.event, out.casualties) == (known, "riot", Casualties(killed=20))  # only the gap filled

@@ -1,5 +1,6 @@
 """Stage 5: where and what. Sets ``place`` (country, town or region, coordinates, the words that
-decided), ``event`` (ACLED type) and ``casualties`` on every post; never drops one.
+decided), ``event`` (ACLED type) and ``casualties`` on every post; never drops one. A value the
+post already has (a source that knows its place or event) is kept; the stage fills the rest.
 
 The gazetteer (vendored, ``bot/data/gazetteer.tsv.gz``) is loaded once per process; the event
 rules come from ``events.yaml`` in the watchlists directory (else the shipped one), read when
@@ -33,8 +34,9 @@ class Enrichment:
 def enrich(post: Post, context: Context) -> Post:
     enrichment: Enrichment = context.extras["enrichment"]
     folded = Folded(post.text)  # the matching copy, shared by both
-    place = resolve(enrichment.gazetteer, post.text, folded)
+    place = post.place or resolve(enrichment.gazetteer, post.text, folded)  # a source's own value wins
     event, casualties = enrichment.events.classify(post.text, folded)
+    event, casualties = post.event or event, post.casualties if post.casualties else casualties
     if place == post.place and event == post.event and casualties == post.casualties:
         return post
     return post.with_(place=place, event=event, casualties=casualties)
