@@ -112,3 +112,25 @@ def test_a_full_disk_pauses_a_running_bot_until_space_returns(tmp_path):
     assert len(admin.reports) == 2
     assert "cannot write its database (disk full" in admin.reports[0] and "nothing is lost" in admin.reports[0]
     assert "writable again" in admin.reports[1]
+
+
+def test_replay_into_a_read_only_database_exits_4_with_one_line(tmp_path):
+    """SQLite opens a file whose header says "write version 3" read-only (a real read-only database,
+    even for root, unlike file permissions): every write fails with SQLITE_READONLY."""
+    import subprocess
+
+    from tests.conftest import SAHELWATCH, cli_env
+
+    db = tmp_path / "ro.db"
+    Store(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    header = bytearray(db.read_bytes())
+    header[18] = 3  # file format write version: > 2 means read-only
+    db.write_bytes(bytes(header))
+    path = write_jsonl(tmp_path / "in.jsonl", make_records(3))
+    result = subprocess.run([*SAHELWATCH, "replay", str(path), "--db", str(db), "--no-console"],
+                            env=cli_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "read-only" in lines[0] and str(db) in lines[0] and "Traceback" not in result.stderr

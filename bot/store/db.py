@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
+from bot.store.faults import fault_of
 from bot.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -54,6 +55,15 @@ class Store:
         self.post_hooks: list[PostHook] = []
         self.alert_hooks: list[PostHook] = []
         """Like ``post_hooks``, but skipped for posts stored as history (``Collected.alert`` False)."""
+        try:
+            self._configure(synchronous, busy_timeout_ms, migrate)
+        except sqlite3.Error as exc:
+            fault = fault_of(exc)
+            if fault is None or fault == "busy":
+                raise
+            raise StorageError(f"the database {self.path} cannot be written ({fault}: {exc})") from None
+
+    def _configure(self, synchronous: str, busy_timeout_ms: int, migrate: bool) -> None:
         with self.db.ensure_autocommit_on():
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(f"PRAGMA synchronous={synchronous}")
