@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from tests.commands_support import (  # noqa: F401 (fixtures)
     ADMIN,
@@ -95,3 +96,15 @@ async def test_channel_post_and_messages_without_sender_are_ignored(live: Live) 
                                             "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}})
     await live.ask(ADMIN, "/help")
     assert live.fake.texts(CHANNEL) == []
+
+
+def test_readme_lists_every_command_with_who_may_use_it() -> None:
+    from bot.commands.registry import COMMANDS
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Talking to the bot"):readme.index("## Watchlists")]
+    rows = [re.split(r"(?<!\\)\|", line)[1:3] for line in section.splitlines() if line.startswith("| `/")]
+    for command in COMMANDS:
+        who = next((w.strip() for name, w in rows if f"`/{command.name}" in name), None)
+        assert who == ("admins" if command.role == "admin" else "analysts, admins"), command.name

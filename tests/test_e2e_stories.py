@@ -8,12 +8,10 @@ the channel shows comes from the edit path (``editMessageText`` / ``editMessageC
 
 from __future__ import annotations
 
-import signal
 import sqlite3
-import subprocess
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import REPO, SAHELWATCH, cli_env
+from tests.e2e_support import bot_run
 from tests.fakes.tg_flood import FloodLimits
 from tests.fakes.tg_server import FakeTelegram
 from tests.fakes.x_clients import wait_until
@@ -61,21 +59,13 @@ def _run(tmp_path, fake_x, posts: list[dict]) -> tuple[list, int, str]:
     with FakeTelegram(limits=FloodLimits(enabled=False)) as tg:
         tg.add_channel(CHANNEL)
         tg.add_media(PHOTO, "image/jpeg", 120_000, width=1200, height=800)
-        env = cli_env(SAHELWATCH_X_API_URL=fake_x.base_url, X_BEARER_TOKEN=fake_x.token,
-                      TELEGRAM_BOT_TOKEN=tg.token, SAHELWATCH_TELEGRAM_API_URL=tg.url,
-                      SAHELWATCH_TELEGRAM_PACE="0.05", SAHELWATCH_WATCHLISTS=str(watchlists),
-                      SAHELWATCH_DB=str(tmp_path / "run.db"))
-        proc = subprocess.Popen([*SAHELWATCH, "run"], env=env, cwd=REPO, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        try:
+        with bot_run(tmp_path, fake_x, tg, watchlists) as run:
             assert wait_until(lambda: len(tg.messages(CHANNEL)) >= 1, 60)
             fake_x.stream.push(*(Post(p["id"]) for p in posts[1:]))
             assert wait_until(lambda: "+3 reports" in tg.messages(CHANNEL)[0].text, 60)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            _out, err = proc.communicate(timeout=30)
         messages = tg.messages(CHANNEL)
-    assert proc.returncode == 0, err
+    err = run.err
+    assert run.proc.returncode == 0, err
     with sqlite3.connect(tmp_path / "run.db") as db:
         stories = db.execute("SELECT count(DISTINCT story_id) FROM posts").fetchone()[0]
     return messages, stories, err

@@ -7,10 +7,8 @@ outbox row, real PTB sends it. The analyst's view is what the fake channel recor
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 
-from tests.conftest import REPO, SAHELWATCH, cli_env
+from tests.e2e_support import bot_run
 from tests.fakes.tg_flood import FloodLimits
 from tests.fakes.tg_server import FakeTelegram
 from tests.fakes.x_clients import wait_until
@@ -52,19 +50,11 @@ def test_matching_x_posts_reach_the_channel_escaped_with_media(fake_x, tmp_path)
     with FakeTelegram(limits=FloodLimits(enabled=False)) as tg:
         tg.add_channel(CHANNEL)
         tg.add_media(photo_url, "image/jpeg", 120_000, width=1200, height=800)
-        env = cli_env(SAHELWATCH_X_API_URL=fake_x.base_url, X_BEARER_TOKEN=fake_x.token,
-                      TELEGRAM_BOT_TOKEN=tg.token, SAHELWATCH_TELEGRAM_API_URL=tg.url,
-                      SAHELWATCH_TELEGRAM_PACE="0.05", SAHELWATCH_WATCHLISTS=str(watchlists),
-                      SAHELWATCH_DB=str(tmp_path / "run.db"))
-        proc = subprocess.Popen([*SAHELWATCH, "run"], env=env, cwd=REPO, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        try:
+        with bot_run(tmp_path, fake_x, tg, watchlists) as run:
             assert wait_until(lambda: len(tg.messages(CHANNEL)) >= 2, 60)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            _out, err = proc.communicate(timeout=30)
         messages = tg.messages(CHANNEL)
-    assert proc.returncode == 0, err
+    err = run.err
+    assert run.proc.returncode == 0, err
     assert len(messages) == 2  # the football post matched nothing and was not sent
     by_kind = {m.kind: m for m in messages}
     shown = by_kind["photo"]

@@ -32,14 +32,10 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 
 def source_state(s: Services, source: Source) -> str:
-    h = source.health
     if s.controls.source_paused(source.name):
         return "paused"
-    if h.finished:
-        return "finished"
-    if h.connected:
-        return "connected"
-    return "backing off" if h.last_error else "starting"
+    h = source.health
+    return "connected" if h.connected and h.state == "running" else h.state  # the supervisor's state
 
 
 def source_line(s: Services, source: Source, now: datetime) -> str:
