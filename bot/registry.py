@@ -49,7 +49,7 @@ COMPONENTS = (
     "bot.metrics",
 )
 SOURCES = (
-    "bot.sources.x.component",
+    "bot.sources.x.source",
     "bot.sources.feeds",
     "bot.sources.telegram_web.component",
     "bot.sources.bluesky.component",
