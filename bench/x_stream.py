@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' fake X server
 
-from bot.sources.x.lines import parse_line
+from bot.sources.x.convert import parse_line
 from bot.sources.x.source import XSource
 from bot.store.db import Store
 from bot.watchlist.reload import WatchlistHolder

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.alerts.delivery import Delivery
     from bot.alerts.routing import Routing
     from bot.commands.component import CommandBot
+    from bot.pipeline.enrich import Enrichment
     from bot.pipeline.language import LanguageTagger
     from bot.sources.kit import SourcePlugin
     from bot.watchlist.reload import WatchlistHolder
@@ -48,7 +49,7 @@ COMPONENTS = (
     "bot.metrics",
 )
 SOURCES = (
-    "bot.sources.x.component",
+    "bot.sources.x.source",
     "bot.sources.feeds",
     "bot.sources.telegram_web.component",
     "bot.sources.bluesky.component",
@@ -71,6 +72,7 @@ class Runtime:
     tasks: list[Task] = field(default_factory=list)
     watchlist: WatchlistHolder | None = None
     language: LanguageTagger | None = None
+    enrichment: Enrichment | None = None
     routing_layer: Callable[[Routing], Routing] | None = None
     """bot.commands: the chat's subscriptions and mutes laid over channels.yaml's routing."""
     source_paused: Callable[[str], bool] | None = None  # bot.commands: /pause of a source
@@ -83,7 +85,8 @@ class Runtime:
     def app(self) -> App:
         from bot.pipeline import build_pipeline
 
-        shared = {k: v for k, v in (("watchlist", self.watchlist), ("language", self.language)) if v is not None}
+        shared = {k: v for k, v in (("watchlist", self.watchlist), ("language", self.language),
+                                    ("enrichment", self.enrichment)) if v is not None}
         pipeline = build_pipeline(self.settings, self.store, **shared)
         s = self.settings
         self.running = App(self.store, pipeline, self.sources, self.sinks, self.tasks, s.queue_size,

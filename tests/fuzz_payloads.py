@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot.models import Post
 from bot.sources.jsonl import read_lines
 from bot.sources.payload import PayloadLimits
-from bot.sources.x.lines import parse_line
+from bot.sources.x.convert import parse_line
 from bot.store.db import Store
 from bot.store.posts import save_post
 

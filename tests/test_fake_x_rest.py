@@ -6,7 +6,7 @@ import pytest
 import requests
 import tweepy
 
-from bot.sources.x.transport import route_session
+from bot.sources.x.clients import route_session
 from tests.fakes import x_problems as problems
 from tests.fakes.x_clients import client_for
 from tests.fakes.x_payloads import quirk_set, retweet, tweet, user

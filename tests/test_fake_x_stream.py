@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from bot.sources.x.transport import route_session
+from bot.sources.x.clients import route_session
 from tests.fakes import x_problems as problems
 from tests.fakes.x_clients import stream_for, wait_until
 from tests.fakes.x_payloads import matching_rule, quirk_set

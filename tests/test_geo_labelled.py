@@ -6,20 +6,24 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from bot.models import EVENT_TYPES
 
 LABELLED = Path(__file__).parent / "data" / "geo_labelled.jsonl"
+HOLDOUT = Path(__file__).parent / "data" / "geo_holdout.jsonl"  # written after the rules were frozen
 FIELDS = {"id", "created_at", "lang", "source", "text", "country", "place", "event",
           "killed", "wounded", "kidnapped", "story"}
 
 
-def rows() -> list[dict]:
-    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+def rows(path: Path = LABELLED) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_labelled_set_is_well_formed():
-    data = rows()
-    assert len(data) >= 150
+@pytest.mark.parametrize(("path", "size"), [(LABELLED, 150), (HOLDOUT, 40)])
+def test_labelled_set_is_well_formed(path, size):
+    data = rows(path)
+    assert len(data) >= size
     assert len({r["id"] for r in data}) == len(data)
     for r in data:
         assert set(r) == FIELDS, r["id"]

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from bot.sources.x.lines import parse_line, parse_page
+from bot.sources.x.convert import parse_line, parse_page
 from tests.conftest import REPO, SAHELWATCH, cli_env
 from tests.fakes.tg_flood import FloodLimits
 from tests.fakes.tg_server import FakeTelegram

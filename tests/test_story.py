@@ -12,7 +12,9 @@ from bot.alerts.outbox import enqueue_hook
 from bot.alerts.routing import ChannelRule, Routing
 from bot.config import Settings
 from bot.models import Casualties, Place, Post
-from bot.pipeline import Pipeline, build_pipeline
+from bot.pipeline import Pipeline
+from bot.pipeline import build_pipeline as full_pipeline
+from bot.pipeline.base import stage_name
 from bot.store.db import Store
 from bot.store.posts import save_post
 
@@ -29,6 +31,12 @@ def make(pid: str, *, lang: str = "fr", minutes: float = 0, place: Place | None 
     return Post(platform="x", platform_id=pid, text=text or f"{TEXTS[lang]} ({pid})", lang_hint=lang,
                 created_at=T0 + timedelta(minutes=minutes), url=f"https://x.com/u/status/{pid}",
                 place=place, event=event, casualties=Casualties(killed=killed))  # type: ignore[arg-type]
+
+
+def build_pipeline(settings: Settings, store: Store) -> Pipeline:
+    """The real pipeline without the enrich stage: each test post carries enrich's output itself."""
+    full = full_pipeline(settings, store)
+    return Pipeline([s for s in full.stages if stage_name(s) != "enrich"], full.context)
 
 
 def ingest(pipeline: Pipeline, post: Post) -> str:

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from bot.models import Media, Refs
-from bot.sources.x.convert import Includes, PayloadError, post_from_payload
-from bot.sources.x.lines import parse_line, parse_page
+from bot.sources.x.convert import Includes, PayloadError, parse_line, parse_page, post_from_payload
 from tests.fakes.x_payloads import photo, quirk_set, tweet, user, video
 
 

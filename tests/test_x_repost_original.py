@@ -9,7 +9,7 @@ from bot.app import App
 from bot.config import Settings
 from bot.pipeline import build_pipeline
 from bot.sources.base import Collected
-from bot.sources.x.lines import parse_line, parse_page
+from bot.sources.x.convert import parse_line, parse_page
 from tests.fakes.x_payloads import retweet, tweet, user
 
 ORIGINAL = tweet("Embuscade meurtrière près de Ménaka : plusieurs soldats tués selon des sources locales", "42")

@@ -9,7 +9,7 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from bot.sources.x.transport import RewriteAdapter, TimeoutAdapter, quiet_tweepy_logging, route_session
+from bot.sources.x.clients import RewriteAdapter, TimeoutAdapter, quiet_tweepy_logging, route_session
 from tests.fakes.x_clients import stream_for, wait_until
 from tests.fakes.x_payloads import user
 from tests.fakes.x_server import fake_x_fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.app import App
 from bot.config import Settings
 from bot.pipeline import build_pipeline
-from bot.sources.x.options import XOptions
 from bot.sources.x.rules import Limits
+from bot.sources.x.ruleset import XOptions
 from bot.store.db import Store
 from bot.watchlist.reload import WatchlistHolder
 from tests.fakes.x_server import FakeX

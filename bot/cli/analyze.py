@@ -45,7 +45,8 @@ def analyze(directory: Path | None, db: Path | None, source: IO[bytes]) -> None:
     Each input line needs "id" and "text" (optional: lang, author, created_at, platform, url).
     Prints one JSON line per input line: line, id, lang, topics, severity, matches,
     duplicate_of, story (the id of the story's first post: shared by every post reporting the
-    same incident); or {"line": N, "error": "..."} for a line that could not be analysed.
+    same incident), and where and what: country (ISO alpha-2), place, admin1, event (ACLED type),
+    casualties, place_why; or {"line": N, "error": "..."} for a line that could not be analysed.
 
     \b
     Example:
@@ -117,4 +118,16 @@ def output_record(post: Post, result: Post | None) -> dict[str, Any]:
         ],
         "duplicate_of": split_key(result.duplicate_of)[1] if result.duplicate_of else None,
         "story": split_key(result.story.key)[1] if result.story else None,
+        **where_and_what(result),
+    }
+
+
+def where_and_what(post: Post) -> dict[str, Any]:
+    """The enrich stage's fields: country (ISO alpha-2), place, admin1, event, casualties, why."""
+    place = post.place
+    stated = {k: v for k, v in vars(post.casualties).items() if v is not None}
+    return {
+        "country": place.country if place else None, "place": place.name if place else None,
+        "admin1": place.admin1 if place else None, "event": post.event,
+        "casualties": stated or None, "place_why": place.why if place else None,
     }

@@ -21,11 +21,10 @@ from bot.cli.common import DB_OPTION, load_settings
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
 from bot.config import Settings
 from bot.sources.clock import SystemClock
-from bot.sources.x.inflect import observed_forms
-from bot.sources.x.options import options_from_settings
 from bot.sources.x.rules import TAG_PREFIX, Compiled, Limits, compile_rules
-from bot.sources.x.ruleset import RECENT_POSTS, RuleKeeper
-from bot.sources.x.rulesync import add_rules
+from bot.sources.x.ruleset import RECENT_POSTS, RuleKeeper, options_from_settings
+from bot.sources.x.sync import add_rules
+from bot.sources.x.terms import observed_forms
 from bot.store.db import Store
 from bot.store.posts import recent_texts
 from bot.watchlist.limits import WatchlistLimits

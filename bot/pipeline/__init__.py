@@ -1,4 +1,4 @@
-"""Pipeline stages in their order: normalise -> language -> dedupe -> match -> story.
+"""Pipeline stages in their order: normalise -> language -> dedupe -> match -> enrich -> story.
 
 :func:`build_pipeline` is the one place that decides which stages run; ``run``, ``demo``,
 ``replay`` and ``analyze`` all use it, so they process posts identically.
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.pipeline import dedupe_index, story_index
 from bot.pipeline.base import Context, Pipeline, Stage
 from bot.pipeline.dedupe import DedupeSettings, dedupe
+from bot.pipeline.enrich import enrich, load_enrichment
 from bot.pipeline.language import LanguageSettings, language, tagger_for
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
@@ -28,16 +29,19 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     watchlists in ``settings`` are loaded once (raises ``WatchlistError`` when invalid).
     The dedupe stage's index hooks are registered on ``store`` here, with the stage.
     """
+    from bot.config import watchlists_dir
+
     if "watchlist" not in extras:
-        from bot.config import watchlists_dir
         from bot.watchlist.limits import WatchlistLimits
         from bot.watchlist.reload import build
 
         extras["watchlist"] = build(watchlists_dir(settings), WatchlistLimits.from_settings(settings)).matcher
+    if "enrichment" not in extras:
+        extras["enrichment"] = load_enrichment(settings)
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
     extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
     extras.setdefault("story", StorySettings.from_settings(settings))
     dedupe_index.install(store)
     story_index.install(store)
-    stages: list[Stage] = [normalise, language, dedupe, match, story]
+    stages: list[Stage] = [normalise, language, dedupe, match, enrich, story]
     return Pipeline(stages, Context(store=store, extras=dict(extras)))

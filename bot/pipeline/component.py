@@ -1,4 +1,4 @@
-"""Wiring for the language and dedupe stages.
+"""Wiring for the language, dedupe and enrich stages.
 
 - :func:`language_component` loads the configured detector while the runtime is assembled
   (the model takes ~0.5 s to load: before any source starts, not during ingestion).
@@ -8,6 +8,8 @@
   Stored posts and their ``duplicate_of`` are never touched. Every command that writes
   (demo, replay, analyze too) also prunes every 10,000 stored posts relative to the newest
   post it has seen (replayed posts carry their own time).
+- :func:`enrich_component` loads the gazetteer (~0.5 s) and ``events.yaml`` while the runtime
+  is assembled, for the same reason as the language model.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.app import Task
 from bot.models import utcnow
 from bot.pipeline.dedupe import DedupeSettings
 from bot.pipeline.dedupe_index import WindowPrune, prune
+from bot.pipeline.enrich import load_enrichment
 from bot.pipeline.language import LanguageSettings, tagger_for
 from bot.store.db import Store
 
@@ -63,6 +66,12 @@ def language_component(runtime: Runtime) -> None:
     runtime.language = tagger_for(LanguageSettings.from_settings(runtime.settings))
 
 
+def enrich_component(runtime: Runtime) -> None:
+    """Component: the gazetteer and event rules (loaded now, before any source starts)."""
+    runtime.enrichment = load_enrichment(runtime.settings)
+
+
 def register(runtime: Runtime) -> None:
     language_component(runtime)
     dedupe_component(runtime)
+    enrich_component(runtime)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.errors import WatchlistError
+from bot.watchlist.event_rules import EVENTS_FILE, check_events
 from bot.watchlist.limits import (
     DEFAULT_WATCHLIST_LIMITS,
     WatchlistLimits,
@@ -27,7 +28,7 @@ from bot.watchlist.nodes import Reader, compose
 from bot.watchlist.parse import parse_file
 from bot.watchlist.schema import Account, Checked, Mark, Problem, Topic, Watchlist
 
-NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml", "sources.yaml", "sources.yml"})
+NOT_WATCHLISTS = frozenset({"channels.yaml", "channels.yml", "sources.yaml", "sources.yml", EVENTS_FILE})
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -68,6 +69,8 @@ def check_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WAT
         problems += file_problems
     topics, extension_problems = _extend(topics)
     problems += _duplicate_topics(topics) + _duplicate_accounts(accounts) + extension_problems
+    if (Path(directory) / EVENTS_FILE).is_file():
+        problems += check_events(Path(directory) / EVENTS_FILE, shown_path(directory, EVENTS_FILE), limits)[1]
     problems += [p for p in (total_problem(topics, limits),) if p is not None]
     problems.sort()
     shown = tuple(shown_path(directory, p.name) for p in files)

@@ -8,7 +8,7 @@ from typing import Any
 
 import tweepy
 
-from bot.sources.x.transport import route_session
+from bot.sources.x.clients import route_session
 from tests.conftest import wait_for
 from tests.fakes.x_server import FakeX
 

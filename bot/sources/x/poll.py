@@ -22,8 +22,8 @@ import tweepy
 from bot.sources.backoff import Backoff
 from bot.sources.base import Collected
 from bot.sources.clock import pause
+from bot.sources.x.ruleset import Shared
 from bot.sources.x.search import Fetched, search_since, timeline_since
-from bot.sources.x.shared import Shared
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ Each topic's term atoms are OR-packed into as few rules as fit ``max_length``; a
 without dropping posts our matcher would keep. Accounts become ``from:`` clauses (numeric
 ids when resolved). Every rule is tagged ``sahelwatch:<topic>:<n>``. What does not fit (an
 atom longer than a rule, rules beyond ``max_rules``) is listed in ``left_out``; nothing is
-dropped silently. Prefix terms are expanded into inflected forms (:mod:`bot.sources.x.inflect`)
+dropped silently. Prefix terms are expanded into inflected forms (:mod:`bot.sources.x.terms`)
 unless that would exceed ``max_rules``; then they go as their stems and a note says so.
 ``terms`` maps each term to its atoms and rules, and to what SahelWatch's matcher still catches
 only when X sends the post for another reason. X's matching is only a pre-filter: SahelWatch's
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.sources.x.atoms import atoms_for, exact_atoms, matcher_only, negated, unique
+from bot.sources.x.terms import atoms_for, exact_atoms, matcher_only, negated, unique
 from bot.watchlist.schema import Term, Topic, Watchlist
 
 TAG_PREFIX = "sahelwatch:"

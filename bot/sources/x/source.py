@@ -4,6 +4,9 @@ Both modes share one :class:`~bot.sources.x.ruleset.RuleKeeper` (compiled rules 
 resolved accounts) and one health record. When the stream answers 403 (plan without stream
 access, ``client-not-enrolled``) the source logs it once and goes on polling from the same
 cursor; the poll cursor understands the stream's (a post id) and vice versa.
+
+``component``: The X source's plugin: on when ``SAHELWATCH_X`` is on, or auto with a bearer token; its
+:class:`XSource` follows the hot-reloading watchlist (rules re-synced on every valid change).
 """
 
 from __future__ import annotations
@@ -12,12 +15,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 
-from bot.sources.base import Collected
+from bot.sources.base import Collected, Source
 from bot.sources.clock import Clock
-from bot.sources.x.options import XOptions
+from bot.sources.kit import Kit, SourcePlugin
 from bot.sources.x.poll import XPollSource
-from bot.sources.x.ruleset import StreamForbidden
-from bot.sources.x.shared import Shared
+from bot.sources.x.ruleset import Shared, StreamForbidden, XOptions, options_from_settings
 from bot.sources.x.stream import XStreamSource
 from bot.store.db import Store
 from bot.watchlist.schema import Watchlist
@@ -60,3 +62,15 @@ class XSource:
                 cursor = self.stream.since_id or cursor
         async for item in self.poll.collect(cursor, stop):
             yield item
+
+
+def build(kit: Kit) -> list[Source]:
+    holder = kit.watchlist
+    if holder is None:
+        return []
+    source = XSource(options_from_settings(kit.settings), lambda: holder.watchlist, store=kit.store)
+    holder.on_reloaded.append(source.watchlist_changed)
+    return [source]
+
+
+PLUGIN = SourcePlugin(name="x", switch="x", wanted=lambda kit: bool(kit.settings.x_bearer_token), build=build)

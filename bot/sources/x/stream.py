@@ -21,13 +21,11 @@ from bot.models import Post
 from bot.sources.backoff import Backoff, Kind
 from bot.sources.base import Collected
 from bot.sources.clock import pause
-from bot.sources.x.backfill import Backfill, GapMark
 from bot.sources.x.clients import FIELDS
 from bot.sources.x.connection import Connection, Ending
-from bot.sources.x.lines import parse_line
-from bot.sources.x.ruleset import StreamForbidden
-from bot.sources.x.search import id_at
-from bot.sources.x.shared import Shared
+from bot.sources.x.convert import parse_line
+from bot.sources.x.ruleset import Shared, StreamForbidden
+from bot.sources.x.search import Backfill, GapMark, id_at
 
 log = logging.getLogger(__name__)
 RETRY_KINDS: dict[str, Kind] = {"closed": "closed", "network": "network", "rate": "rate"}
