@@ -80,13 +80,21 @@ def _assert_one_alert_edited(messages: list, stories: int, posts: list[dict], ki
         assert f"https://x.com/reporter_{lang}/status/{posts[i]['id']}" in shown.links
 
 
-def test_one_article_in_four_languages_is_one_text_alert_edited_with_the_reports(fake_x, tmp_path):
-    posts = _posts("https://www.lefaso.net/spip.php?article1234", media=False)
+def test_an_attack_in_four_languages_is_one_text_alert_edited_with_the_reports(fake_x, tmp_path):
+    posts = _posts(None, media=False)  # no shared link: same place, event type and toll make the story
     messages, stories, _ = _run(tmp_path, fake_x, posts)
     _assert_one_alert_edited(messages, stories, posts, "text")
+    assert "📍 Boulkessi" in messages[0].text and "12 killed" in messages[0].text
 
 
-def test_one_article_in_four_languages_is_one_photo_alert_with_its_caption_edited(fake_x, tmp_path):
-    posts = _posts("https://m.lefaso.net/spip.php?article1234", media=True)
+def test_an_attack_in_four_languages_is_one_photo_alert_with_its_caption_edited(fake_x, tmp_path):
+    posts = _posts(None, media=True)
     messages, stories, _ = _run(tmp_path, fake_x, posts)
     _assert_one_alert_edited(messages, stories, posts, "photo")
+
+
+def test_one_article_linked_in_four_languages_is_one_alert(fake_x, tmp_path):
+    posts = [{**p, "text": p["text"].replace("Boulkessi", "the camp").replace("بولكيسي", "المعسكر")}
+             for p in _posts("https://m.lefaso.net/spip.php?article1234", media=False)]  # no place to match
+    messages, stories, _ = _run(tmp_path, fake_x, posts)
+    assert stories == 1 and len(messages) == 1 and messages[0].text.rstrip().endswith("+3 reports: ar, en, ha")
