@@ -9,12 +9,18 @@ runs on the same injectable clock as everything else. ``PTB_TIMEDELTA`` makes
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import logging
 import os
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
+
+from bot.alerts.pacing import Sleep, sleep_unless
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
@@ -40,3 +46,22 @@ def make_bot(token: str, api_url: str) -> ExtBot[None]:
 
     return ExtBot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot", request=request(),
                   get_updates_request=request())
+
+
+async def initialize_until_ready(initialize: Callable[[], Awaitable[object]], stop: asyncio.Event, sleep: Sleep, *,
+                                 log: logging.Logger, refused: str, retrying: str) -> bool:
+    """``getMe`` (``initialize``) until it works, network errors retried with doubling waits up to
+    60 s; False on a refused token (logged as ``refused``; the token is never logged) or stop."""
+    wait = 1.0
+    while not stop.is_set():
+        try:
+            await initialize()
+            return True
+        except InvalidToken:
+            log.error(refused)
+            return False
+        except TelegramError as exc:
+            log.warning(retrying, extra={"wait_s": wait, "error": str(exc)})
+            await sleep_unless(stop, sleep, wait)
+            wait = min(wait * 2, 60.0)
+    return False

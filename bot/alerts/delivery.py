@@ -16,9 +16,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import Bot
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import TelegramError
 
 from bot.alerts import digest, outbox
+from bot.alerts.bot import initialize_until_ready
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.pacing import Pacer, sleep_unless
 from bot.alerts.routing import Routing, chat_ref
@@ -124,20 +125,10 @@ class Delivery:
             log.error("admin chat unreachable", extra={"chat": admin, "error": str(exc)})
 
     async def _start_bot(self, stop: asyncio.Event) -> bool:
-        """``getMe`` until it works (network errors retried); False on a refused token or stop."""
-        wait = 1.0
-        while not stop.is_set():
-            try:
-                await self.bot.initialize()
-                return True
-            except InvalidToken:
-                log.error("telegram refused the bot token (TELEGRAM_BOT_TOKEN); delivery is off")
-                return False
-            except TelegramError as exc:
-                log.warning("telegram not reachable, retrying", extra={"wait_s": wait, "error": str(exc)})
-                await sleep_unless(stop, self.pacer.sleep, wait)
-                wait = min(wait * 2, 60.0)
-        return False
+        return await initialize_until_ready(
+            self.bot.initialize, stop, self.pacer.sleep,
+            log=log, refused="telegram refused the bot token (TELEGRAM_BOT_TOKEN); delivery is off",
+            retrying="telegram not reachable, retrying")
 
     async def _shutdown_bot(self) -> None:
         try:

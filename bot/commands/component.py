@@ -17,11 +17,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.alerts.bot import make_bot
-from bot.alerts.pacing import sleep_unless
+from bot.alerts.bot import initialize_until_ready, make_bot
 from bot.alerts.routing import Routing, chat_ref
 from bot.commands.access import RateLimit
 from bot.commands.controls import Controls
@@ -118,20 +117,10 @@ async def register_commands(application: Application, routing: Routing) -> None:
 
 
 async def _initialize(application: Application, stop: asyncio.Event) -> bool:
-    """``getMe`` until it works; False on a refused token or stop (the token is never logged)."""
-    wait = 1.0
-    while not stop.is_set():
-        try:
-            await application.initialize()
-            return True
-        except InvalidToken:
-            log.error("telegram refused the bot token (TELEGRAM_BOT_TOKEN); commands are off")
-            return False
-        except TelegramError as exc:
-            log.warning("telegram not reachable for commands, retrying", extra={"wait_s": wait, "error": str(exc)})
-            await sleep_unless(stop, asyncio.sleep, wait)
-            wait = min(wait * 2, 60.0)
-    return False
+    return await initialize_until_ready(
+        application.initialize, stop, asyncio.sleep,
+        log=log, refused="telegram refused the bot token (TELEGRAM_BOT_TOKEN); commands are off",
+        retrying="telegram not reachable for commands, retrying")
 
 
 async def _stop(application: Application) -> None:
