@@ -94,6 +94,10 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    telegram_private_pace: float = _setting(
+        "SAHELWATCH_TELEGRAM_PRIVATE_PACE", 1.0,
+        "seconds between messages to one private chat: command replies, personal alerts (Telegram allows ~1/s)",
+    )
     commands: str = _setting(
         "SAHELWATCH_COMMANDS", "auto", "Telegram commands (long polling): auto (on with Telegram delivery), on, off"
     )
