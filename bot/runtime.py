@@ -6,6 +6,7 @@ order on a fresh :class:`~bot.registry.Runtime`. It names no source and no compo
 
 from __future__ import annotations
 
+from bot import heap
 from bot.config import Settings, default_watchlists, watchlists_dir
 from bot.registry import REGISTRY, Registry, Runtime
 from bot.sources.clock import Clock, SystemClock
@@ -19,4 +20,5 @@ def assemble(settings: Settings, store: Store, *, live: bool = True, clock: Cloc
     runtime = Runtime(settings, store, live=live, clock=clock or SystemClock())
     for register in registry.components():
         register(runtime)
+    heap.trim()  # what loading the models and lists freed (bot.heap)
     return runtime
