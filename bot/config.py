@@ -231,6 +231,9 @@ class Settings:
         "SAHELWATCH_BLUESKY_REWIND_SECONDS", 5.0,
         "a Jetstream reconnect resumes this many seconds before the stored cursor (replays dropped by URI)",
     )
+    bluesky_check_seconds: float = _setting(
+        "SAHELWATCH_BLUESKY_CHECK_SECONDS", 3.0, "how long `sahelwatch sources --check` reads Jetstream"
+    )
     mastodon_url: str = _setting(
         "SAHELWATCH_MASTODON_URL", "https://{instance}", "Mastodon API base URL; {instance} is replaced by each one"
     )
