@@ -98,13 +98,13 @@ def _pin(cpu: int) -> None:
 async def consume(urls: tuple[str, str], n: int, tmp: Path) -> tuple[float, float, int]:
     from bot.config import Settings, default_watchlists
     from bot.notify import Notifier
+    from bot.pipeline.watchlist_reload import WatchlistHolder
     from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.sources.clock import SystemClock
     from bot.sources.kit import Kit
     from bot.sources.poller import Poller
     from bot.sources.sources_file import SourcesConfig
     from bot.store.db import Store
-    from bot.watchlist.reload import WatchlistHolder
 
     store = Store(tmp / "bench.db")
     holder = WatchlistHolder(default_watchlists(), debounce=0)

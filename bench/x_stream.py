@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' fake X server
 
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.sources.x.convert import parse_line
 from bot.sources.x.source import XSource
 from bot.store.db import Store
-from bot.watchlist.reload import WatchlistHolder
 from tests.fakes.x_payloads import photo, quirk_set, tweet
 from tests.fakes.x_server import FakeX, XConfig
 from tests.fakes.x_stream import Post

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from bot.heartbeat import HEARTBEAT_KEY
 from bot.store.db import Store
 from bot.store.sources import read_health
-from bot.store.state import cursors, get_state
+from bot.store.state import HEARTBEAT_KEY, cursors, get_state
 
 
 def _count_by(store: Store, sql: str) -> dict[str, int]:
