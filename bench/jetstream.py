@@ -14,7 +14,7 @@ process). It connects with ``cursor=1`` so the fake replays everything as fast a
 is frames handled per second of wall time and per CPU second of the client. Kept posts are only
 counted (storing them is bench/store.py's job; they are a fraction of a percent).
 Jetstream carries about 10k events/s for all collections; posts alone are tens per second,
-hundreds in bursts (reference sources.md §6).
+hundreds in bursts (volume: https://github.com/bluesky-social/jetstream; no upstream figure for posts alone).
 """
 
 from __future__ import annotations
