@@ -194,3 +194,16 @@ def m0060_commands(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL,
             topic TEXT NOT NULL, term TEXT NOT NULL, outcome TEXT NOT NULL)"""
     )
+
+
+# --- alert transports (0100-0109): delivery through a transport interface (bot/alerts/transport.py) ---
+
+
+@MIGRATIONS(name="0100_outbox_transport")
+def m0100_outbox_transport(db: sqlite_utils.Database) -> None:
+    """Each outbox row names the transport that sends it (every earlier row went to Telegram), and
+    ``tg_message_id`` becomes the transport-neutral ``message_ref`` with its values kept (the same
+    comma-separated Telegram message ids), so rows sent before the upgrade can still be edited
+    and rows not yet sent are sent once, by the same claim as before."""
+    db.execute("ALTER TABLE outbox ADD COLUMN transport TEXT NOT NULL DEFAULT 'telegram'")
+    db.execute("ALTER TABLE outbox RENAME COLUMN tg_message_id TO message_ref")
