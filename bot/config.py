@@ -94,6 +94,12 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    webhook_pace: float = _setting(
+        "SAHELWATCH_WEBHOOK_PACE", 1.0, "seconds between two POSTs to one webhook of channels.yaml"
+    )
+    webhook_timeout: float = _setting(
+        "SAHELWATCH_WEBHOOK_TIMEOUT", 10.0, "connect and read timeout of a webhook POST, seconds (then retried)"
+    )
     commands: str = _setting(
         "SAHELWATCH_COMMANDS", "auto", "Telegram commands (long polling): auto (on with Telegram delivery), on, off"
     )
