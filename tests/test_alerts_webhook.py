@@ -65,7 +65,7 @@ async def test_one_post_reaches_telegram_and_a_signed_webhook(wired: Bench, hook
     expected = hmac.new(SECRET.encode(), request.body, hashlib.sha256).hexdigest()
     assert request.headers["x-sahelwatch-signature-256"] == f"sha256={expected}"
     assert "x-sahelwatch-signature-256" not in hook.posts("/strict")[0].headers  # no secret, no signature
-    assert [(r["transport"], r["state"], r["message_ref"]) for r in rows(wired, OPS)] == [("webhook", "sent", "m1")]
+    assert [(r["transport"], r["state"], r["message_ref"]) for r in rows(wired, OPS)] == [("webhook", "sent", "ops-1")]
 
 
 async def test_a_later_report_edits_the_webhook_alert_by_its_reference(wired: Bench, hook: FakeWebhook) -> None:

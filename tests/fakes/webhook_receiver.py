@@ -3,7 +3,8 @@
 Every path is an endpoint. A POST must be ``application/json`` (else 415), a JSON object (else
 400), at most ``max_body`` bytes (else 413), and, for an endpoint given a secret with
 :meth:`FakeWebhook.secret`, signed: ``X-SahelWatch-Signature-256: sha256=<HMAC-SHA256 of the
-body>`` (else 401). A valid POST is answered ``{"id": "m<n>"}`` and kept in
+body>`` (else 401). A valid POST is answered ``{"id": "<endpoint>-<n>"}`` (``ops-1`` for the first
+document ``/ops`` accepted) and kept in
 :meth:`FakeWebhook.documents`, unless :meth:`FakeWebhook.plan` queued another answer for the
 endpoint (a 500, a 429 with ``Retry-After``, a 400): then it is answered that way and not kept.
 """
@@ -61,7 +62,8 @@ class FakeWebhook(HttpFake):
             if planned or request.path in self._always:
                 return planned.popleft() if planned else self._always[request.path]
             self._documents.append((request.path, json.loads(request.body)))
-            return Reply(200, json.dumps({"id": f"m{len(self._documents)}"}))
+            number = sum(path == request.path for path, _ in self._documents)
+            return Reply(200, json.dumps({"id": f"{request.path.strip('/')}-{number}"}))
 
     def _problem(self, request: Request) -> Reply | None:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
