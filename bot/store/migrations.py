@@ -207,3 +207,13 @@ def m0100_outbox_transport(db: sqlite_utils.Database) -> None:
     and rows not yet sent are sent once, by the same claim as before."""
     db.execute("ALTER TABLE outbox ADD COLUMN transport TEXT NOT NULL DEFAULT 'telegram'")
     db.execute("ALTER TABLE outbox RENAME COLUMN tg_message_id TO message_ref")
+
+
+# --- memory, disk and search at a million posts (0110-0119) -------------------------------------
+
+
+@MIGRATIONS(name="0110_posts_topics_index")
+def m0110_posts_topics_index(db: sqlite_utils.Database) -> None:
+    """Matched posts by their topics (partial: unmatched posts take no room), so ``sahelwatch stats``
+    counts topics and matched posts from the index instead of reading every post."""
+    db.execute("CREATE INDEX idx_posts_topics ON posts (topics) WHERE topics != '[]'")
