@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,10 +49,15 @@ PLACES = ["Ménaka", "Gao", "Tillabéri", "Djibo", "Diffa", "Maiduguri", "Kidal"
 
 
 def synthetic_records(n: int, seed: int = 7) -> list[dict]:
+    return list(iter_records(n, seed))
+
+
+def iter_records(n: int, seed: int = 7, pool: int | None = None) -> Iterator[dict]:
+    """The records one by one; ``pool``: copies repeat only the ``pool`` newest originals (memory
+    bounded, and copies stay within the dedupe window as real reposts do); ``None``: any of them."""
     rng = random.Random(seed)
     t0 = datetime(2026, 11, 1, tzinfo=UTC)
     texts: list[str] = []
-    records = []
     for i in range(n):
         roll = rng.random()
         if texts and roll < 0.10:
@@ -60,14 +66,16 @@ def synthetic_records(n: int, seed: int = 7) -> list[dict]:
             text = rng.choice(texts) + " #Sahel"  # near duplicate
         else:
             text = rng.choice(TEMPLATES).format(place=rng.choice(PLACES), n=rng.randint(2, 90)) + f" ({i})"
-            texts.append(text)
+            if pool is not None and len(texts) >= pool:
+                texts[i % pool] = text
+            else:
+                texts.append(text)
         record = {"id": str(10**17 + i), "platform": "x", "text": text, "author": f"user{rng.randint(1, 5000)}",
                   "created_at": (t0 + timedelta(seconds=i * 3)).isoformat(),
                   "url": f"https://x.com/i/status/{10**17 + i}"}
         if rng.random() < 0.10:
             record["media"] = [{"kind": "photo", "url": f"https://pbs.twimg.com/media/{i}.jpg"}]
-        records.append(record)
-    return records
+        yield record
 
 
 def cursor(db: Path) -> str | None:

@@ -94,6 +94,10 @@ class Settings:
     telegram_pace: float = _setting(
         "SAHELWATCH_TELEGRAM_PACE", 3.0, "seconds between messages to one channel (Telegram allows ~20/min)"
     )
+    telegram_private_pace: float = _setting(
+        "SAHELWATCH_TELEGRAM_PRIVATE_PACE", 1.0,
+        "seconds between messages to one private chat: command replies, personal alerts (Telegram allows ~1/s)",
+    )
     commands: str = _setting(
         "SAHELWATCH_COMMANDS", "auto", "Telegram commands (long polling): auto (on with Telegram delivery), on, off"
     )
@@ -230,6 +234,9 @@ class Settings:
     bluesky_rewind_seconds: float = _setting(
         "SAHELWATCH_BLUESKY_REWIND_SECONDS", 5.0,
         "a Jetstream reconnect resumes this many seconds before the stored cursor (replays dropped by URI)",
+    )
+    bluesky_check_seconds: float = _setting(
+        "SAHELWATCH_BLUESKY_CHECK_SECONDS", 3.0, "how long `sahelwatch sources --check` reads Jetstream"
     )
     mastodon_url: str = _setting(
         "SAHELWATCH_MASTODON_URL", "https://{instance}", "Mastodon API base URL; {instance} is replaced by each one"

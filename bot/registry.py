@@ -48,6 +48,11 @@ COMPONENTS = (
     "bot.watchdog",
     "bot.metrics",
 )
+LIVE_ONLY = frozenset({
+    "bot.sources.component", "bot.commands.component", "bot.alerts.component", "bot.watchdog", "bot.metrics",
+})
+"""Components that add nothing to one-shot commands (``live`` False: demo, replay, analyze), so
+those never import them (nor tweepy, PTB, httpx and prometheus_client with them: ~25 MB)."""
 SOURCES = (
     "bot.sources.x.source",
     "bot.sources.feeds",
@@ -101,12 +106,15 @@ Component = Callable[[Runtime], None]
 
 
 class Registry:
-    def __init__(self, components: Sequence[str], sources: Sequence[str]) -> None:
-        self._components, self._sources = tuple(components), tuple(sources)
+    def __init__(self, components: Sequence[str], sources: Sequence[str],
+                 live_only: frozenset[str] = frozenset()) -> None:
+        self._components, self._sources, self._live_only = tuple(components), tuple(sources), live_only
         self._plugged: list[SourcePlugin] = []
 
-    def components(self) -> list[Component]:
-        return [importlib.import_module(name).register for name in self._components]
+    def components(self, live: bool = True) -> list[Component]:
+        """The components' ``register`` functions in order (for a one-shot command: not the live-only ones)."""
+        return [importlib.import_module(name).register for name in self._components
+                if live or name not in self._live_only]
 
     def sources(self) -> list[SourcePlugin]:
         return [importlib.import_module(name).PLUGIN for name in self._sources] + self._plugged
@@ -121,4 +129,4 @@ class Registry:
             self._plugged.remove(plugin)
 
 
-REGISTRY = Registry(COMPONENTS, SOURCES)
+REGISTRY = Registry(COMPONENTS, SOURCES, LIVE_ONLY)

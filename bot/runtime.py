@@ -6,6 +6,7 @@ order on a fresh :class:`~bot.registry.Runtime`. It names no source and no compo
 
 from __future__ import annotations
 
+from bot import heap
 from bot.config import Settings, default_watchlists, watchlists_dir
 from bot.registry import REGISTRY, Registry, Runtime
 from bot.sources.clock import Clock, SystemClock
@@ -17,6 +18,7 @@ __all__ = ["Runtime", "assemble", "default_watchlists", "watchlists_dir"]
 def assemble(settings: Settings, store: Store, *, live: bool = True, clock: Clock | None = None,
              registry: Registry = REGISTRY) -> Runtime:
     runtime = Runtime(settings, store, live=live, clock=clock or SystemClock())
-    for register in registry.components():
+    for register in registry.components(live):
         register(runtime)
+    heap.trim()  # what loading the models and lists freed (bot.heap)
     return runtime

@@ -176,4 +176,4 @@ def register(runtime: Runtime) -> None:
     s = runtime.settings
     dog = Watchdog(runtime.store, runtime.sources, s.heartbeat_seconds, s.watchdog_seconds,
                    s.watchdog_source_seconds)
-    runtime.tasks.append(dog.run)
+    runtime.tasks.insert(0, dog.run)  # first: a write stuck at start-up (a locked database) is caught too

@@ -91,7 +91,8 @@ class Live:
 
     def settings(self) -> Settings:
         base = dict(db=self.tmp / "bot.db", watchlists=self.watchlists, telegram_bot_token=self.fake.token,
-                    telegram_api_url=self.fake.url, x="off", telegram="on", telegram_pace=0.05,
+                    telegram_api_url=self.fake.url, x="off", telegram="on",
+                    telegram_pace=0.05, telegram_private_pace=0.05,
                     watchdog_seconds=0.0, watchdog_source_seconds=0.0, commands_poll_timeout=2,
                     lang_detector="py3langid")
         return Settings(**{**base, **self.env})  # type: ignore[arg-type]
@@ -100,6 +101,8 @@ class Live:
         self.store = Store(self.settings().db)
         self.runtime = assemble(self.settings(), self.store)
         self.runtime.sources.append(self.source)
+        if self.runtime.delivery is not None:  # a new chat's first alert waits for the next tick
+            self.runtime.delivery.tick = 0.05
         self.app = self.runtime.app()
         self.stop = asyncio.Event()
         self.task = asyncio.create_task(self.app.run(self.stop))

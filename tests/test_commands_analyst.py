@@ -122,5 +122,7 @@ async def test_digest_for_a_subscriber_and_for_a_chat_without_alerts(live: Live)
     assert "no alerts" in (await live.ask(ANALYST, "/digest"))[0]
     await live.ask(ANALYST, "/sub attack")
     await _stored(live)
+    # the ambush's personal alert first: then the next message in this chat can only be the digest
+    await until(lambda: any("Embuscade" in t for t in live.fake.texts(ANALYST)), what="the personal alert")
     reply = (await live.ask(ANALYST, "/digest"))[-1]
     assert "Digest" in reply and "Embuscade" in reply and "putsch" not in reply

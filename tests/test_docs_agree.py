@@ -49,8 +49,9 @@ def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
     """The command the words name and the option words that follow."""
     command: click.Command = main
     rest = list(words)
-    while isinstance(command, click.Group) and rest and rest[0] in command.commands:
-        command = command.commands[rest.pop(0)]
+    while isinstance(command, click.Group) and rest and (sub := command.get_command(click.Context(command), rest[0])):
+        command = sub
+        rest.pop(0)
     return command, rest
 
 

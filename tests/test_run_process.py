@@ -51,7 +51,7 @@ def test_sigkill_midway_then_restart_stores_every_post_exactly_once(tmp_path):
 
 def test_sigterm_stops_cleanly_and_flushes(tmp_path):
     db, src = tmp_path / "run.db", write_jsonl(tmp_path / "posts.jsonl", make_records(N, step_s=60))
-    proc = _start(db, src, speed="60")
+    proc = _start(db, src, speed="600")
     assert wait_for(lambda: _count(db) >= 3)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=30)  # hang guard only; bench/shutdown.py measures the delay

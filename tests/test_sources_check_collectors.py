@@ -28,13 +28,14 @@ def test_check_reports_what_each_collector_found_and_what_failed(tmp_path):
         m.add_account("fama")
         env = cli_env(SAHELWATCH_WATCHLISTS=str(watchlists(tmp_path, SOURCES)), SAHELWATCH_TELEGRAM_WEB_URL=web.url,
                       SAHELWATCH_BLUESKY_JETSTREAM_URL=js.url, SAHELWATCH_BLUESKY_API_URL=api.url,
-                      SAHELWATCH_MASTODON_URL=m.url, SAHELWATCH_HTTP_HOST_INTERVAL="0")
+                      SAHELWATCH_MASTODON_URL=m.url, SAHELWATCH_HTTP_HOST_INTERVAL="0",
+                      SAHELWATCH_BLUESKY_CHECK_SECONDS="0.2")
         checked = subprocess.run([*SAHELWATCH, "sources", "--db", str(tmp_path / "s.db"), "--check"], env=env,
                                  capture_output=True, text=True, timeout=120)
     out = checked.stdout
     assert checked.returncode == 1, checked.stderr
     assert "ok   telegram:sahelinfo: 'Sahel Info': 1 messages on the first page, newest https://t.me/SahelInfo/1" in out
     assert "FAIL telegram:closedchan: PollError: channel ClosedChan has no public preview" in out
-    assert "ok   bluesky: 1 account(s) resolved; Jetstream connected, 0 events in 3 s" in out
+    assert "ok   bluesky: 1 account(s) resolved; Jetstream connected, 0 events in 0.2 s" in out
     assert "FAIL mastodon:sahel.social: PollError: no account ghost@sahel.social" in out
     assert js.connections[0]["wantedCollections"] == ["app.bsky.feed.post"]

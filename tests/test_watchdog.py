@@ -91,6 +91,21 @@ async def test_quiet_source_with_keepalives_is_not_stalled(tmp_path):
     store.close()
 
 
+async def test_silence_counts_from_when_the_source_is_started_not_built(tmp_path):
+    class LateStarter(ScriptedSource):  # built long before the app starts it (a slow start-up, a loaded host)
+        async def collect(self, cursor, stop):
+            await asyncio.sleep(0)  # the watchdog's first check comes before the first item
+            async for item in super().collect(cursor, stop):
+                yield item
+
+    late = LateStarter("late", posts=1, keepalive=0.05)
+    late.health.started_at = utcnow() - timedelta(seconds=60)
+    summary, store = await _run(_settings(tmp_path, watchdog_source_seconds=1.0), late, stop_after=0.3)
+    assert not isinstance(summary, StalledError), summary
+    assert summary.stored == 1
+    store.close()
+
+
 def test_limits_must_not_be_negative():
     with pytest.raises(ConfigError, match="SAHELWATCH_WATCHDOG_SECONDS"):
         Settings.from_env({"SAHELWATCH_WATCHDOG_SECONDS": "-1"})

@@ -86,8 +86,8 @@ def register(runtime: Runtime) -> None:
     route: Callable[[], Routing] = (lambda: layer(holder.get())) if layer else holder.get
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
-    delivery = Delivery(runtime.store, bot, route, pacer=Pacer(channel_interval=settings.telegram_pace),
-                        limits=limits)
+    pacer = Pacer(channel_interval=settings.telegram_pace, private_interval=settings.telegram_private_pace)
+    delivery = Delivery(runtime.store, bot, route, pacer=pacer, limits=limits)
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
     if watchlist is not None:

@@ -1,29 +1,32 @@
-"""Telegram delivery as one background task of the app: senders, digests, admin reports.
+"""Delivery as one background task of the app: senders, digests, admin reports.
 
 :class:`Delivery` is also a sink: after each post's transaction commits, :meth:`emit` wakes the
 senders, so an alert leaves within milliseconds instead of at the next poll. One
-:class:`~bot.alerts.send.ChannelSender` runs per channel that has work; a paused channel is
-retried after ``pause_seconds`` while the others keep flowing. Digests are built every
-``tick`` seconds from the SQLite watermark. On stop, no new row is claimed and each in-flight
-send is finished.
+:class:`~bot.alerts.send.ChannelSender` runs per channel that has work, through the transport
+its rows name (:mod:`bot.alerts.transport`: Telegram, webhooks), each transport with its own
+:class:`~bot.alerts.pacing.Pacer`; a paused channel is retried after ``pause_seconds`` while the
+others keep flowing. Digests are built every ``tick`` seconds from the SQLite watermark. On
+stop, no new row is claimed and each in-flight send is finished. Admin reports go to the admin
+chat on Telegram (logged only without a bot).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.alerts import digest, outbox
-from bot.alerts.bot import initialize_until_ready
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.pacing import Pacer, sleep_unless
 from bot.alerts.routing import Routing, chat_ref
 from bot.alerts.send import ChannelSender
+from bot.alerts.telegram import TelegramTransport
+from bot.alerts.transport import Target, Transport
 from bot.models import Post, utcnow
 from bot.store.db import Store
 from bot.store.posts import Saved
@@ -34,12 +37,19 @@ log = logging.getLogger(__name__)
 class Delivery:
     name = "telegram"
 
-    def __init__(self, store: Store, bot: Bot, routing: Callable[[], Routing], *, pacer: Pacer | None = None,
+    def __init__(self, store: Store, bot: Bot | None, routing: Callable[[], Routing], *, pacer: Pacer | None = None,
                  now: Callable[[], datetime] = utcnow, pause_seconds: float = 600.0, tick: float = 1.0,
-                 limits: AlertLimits = DEFAULT_LIMITS) -> None:
+                 limits: AlertLimits = DEFAULT_LIMITS, transports: Sequence[Transport] = ()) -> None:
+        """``bot`` is the Telegram transport's (and the admin chat's), ``pacer`` its pacer (chat
+        commands share it); ``transports`` are the others, each paced by its own ``pace``."""
         self.store, self.bot, self.routing, self.now = store, bot, routing, now
         self.limits = limits
         self.pacer = pacer or Pacer()
+        telegram = [TelegramTransport(bot, self.pacer.sleep)] if bot is not None else []
+        self.transports: dict[str, Transport] = {t.name: t for t in [*telegram, *transports]}
+        self.pacers = {name: self.pacer if name == "telegram" else self._pacer(t)
+                       for name, t in self.transports.items()}
+        self._live = set(self.transports)  # transports that started (all of them until run() says otherwise)
         self.pause_seconds, self.tick = pause_seconds, tick
         self.senders: dict[str, ChannelSender] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -57,7 +67,9 @@ class Delivery:
 
     async def run(self, stop: asyncio.Event) -> None:
         self._stop = stop
-        if not await self._start_bot(stop):
+        started = await asyncio.gather(*(t.start(stop) for t in self.transports.values()))
+        self._live = {name for name, ok in zip(self.transports, started, strict=True) if ok}
+        if not self._live:
             return
         try:
             while not stop.is_set():
@@ -65,14 +77,15 @@ class Delivery:
                 await sleep_unless(stop, self.pacer.sleep, self.tick)
         finally:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-            await self._shutdown_bot()
+            for name in self._live:
+                await self.transports[name].close()
 
     def step(self) -> None:
         """One supervisor round: due digests, then a sender for every channel with work."""
         routing = self.routing()
         digest.run_due(self.store, routing, self.now())
-        for chat_id in self._ready_channels():
-            self._ensure_sender(chat_id, routing)
+        for chat_id, transport in self._ready_channels().items():
+            self._ensure_sender(chat_id, transport, routing)
 
     async def drain(self) -> None:
         """Send everything sendable now (due digests included), then return: for tests and
@@ -80,29 +93,42 @@ class Delivery:
         self._stop = asyncio.Event()
         routing = self.routing()
         digest.run_due(self.store, routing, self.now())
-        await asyncio.gather(*(self._run_sender(self._sender(chat_id, routing), until_idle=True)
-                               for chat_id in self._ready_channels()))
+        await asyncio.gather(*(self._run_sender(self._sender(chat_id, transport, routing), until_idle=True)
+                               for chat_id, transport in self._ready_channels().items()))
 
-    def _ready_channels(self) -> list[str]:
+    def _ready_channels(self) -> dict[str, str]:
+        """Channel → transport, for the channels with work that may send now."""
         now, held = self.pacer.clock(), self.held()
-        return [c for c in sorted(set(outbox.channels_with_work(self.store)))
-                if self._paused_until.get(c, 0.0) <= now and c not in held]
+        work = outbox.channels_with_work(self.store)
+        return {c: work[c] for c in sorted(work) if work[c] in self._live
+                and self._paused_until.get(c, 0.0) <= now and c not in held}
 
-    def _ensure_sender(self, chat_id: str, routing: Routing) -> None:
+    def _ensure_sender(self, chat_id: str, transport: str, routing: Routing) -> None:
         task = self._tasks.get(chat_id)
         if (task is None or task.done()) and chat_id in self._ready_channels():
-            sender = self._sender(chat_id, routing)
+            sender = self._sender(chat_id, transport, routing)
             self._tasks[chat_id] = asyncio.create_task(self._run_sender(sender), name=f"send:{chat_id}")
 
-    def _sender(self, chat_id: str, routing: Routing) -> ChannelSender:
-        if chat_id not in self.senders:
+    def _sender(self, chat_id: str, transport: str, routing: Routing) -> ChannelSender:
+        sender = self.senders.get(chat_id)
+        if sender is None or sender.transport.name != transport:
             rule = routing.rule(chat_id)
             where = f" ({rule.where})" if rule and rule.where else ""
-            self.senders[chat_id] = ChannelSender(chat_id, self.store, self.bot, self.pacer, self.report,
-                                                  self.pacer.sleep, where=where, limits=self.limits,
-                                                  labels=lambda: self.routing().labels,
-                                                  held=lambda: chat_id in self.held())
-        return self.senders[chat_id]
+            pacer = self.pacers[transport]
+            sender = ChannelSender(chat_id, self.store, self.transports[transport], pacer, self.report, pacer.sleep,
+                                   where=where, limits=self.limits, labels=lambda: self.routing().labels,
+                                   held=lambda: chat_id in self.held(), target=lambda: self._target(chat_id))
+            self.senders[chat_id] = sender
+        return sender
+
+    def _target(self, chat_id: str) -> Target | None:
+        rule = self.routing().rule(chat_id)
+        return rule.target if rule else None
+
+    def _pacer(self, transport: Transport) -> Pacer:
+        pace = transport.pace
+        return Pacer(self.pacer.clock, self.pacer.sleep, channel_interval=pace.interval,
+                     private_interval=pace.private, overall=pace.overall)
 
     async def _run_sender(self, sender: ChannelSender, until_idle: bool = False) -> None:
         sender.paused_reason = None
@@ -115,7 +141,7 @@ class Delivery:
         """Tell the admin chat (once per distinct message) and the log; never raises."""
         log.warning("admin report: %s", message)
         admin = self.routing().admin_chat_id
-        if admin is None or message in self._reported:
+        if admin is None or self.bot is None or message in self._reported:
             return
         self._reported.add(message)
         try:
@@ -123,15 +149,3 @@ class Delivery:
                 await self.bot.send_message(chat_ref(admin), message)
         except TelegramError as exc:
             log.error("admin chat unreachable", extra={"chat": admin, "error": str(exc)})
-
-    async def _start_bot(self, stop: asyncio.Event) -> bool:
-        return await initialize_until_ready(
-            self.bot.initialize, stop, self.pacer.sleep,
-            log=log, refused="telegram refused the bot token (TELEGRAM_BOT_TOKEN); delivery is off",
-            retrying="telegram not reachable, retrying")
-
-    async def _shutdown_bot(self) -> None:
-        try:
-            await self.bot.shutdown()
-        except TelegramError as exc:
-            log.warning("telegram shutdown failed", extra={"error": str(exc)})

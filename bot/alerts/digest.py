@@ -71,7 +71,7 @@ def build_period(store: Store, rule: ChannelRule, start: datetime, end: datetime
         messages = digest_messages(rule, start, end, posts, labels) if posts else []
         for number, message in enumerate(messages, start=1):
             payload = {"html": message.html, "plain": message.plain, "period": start.isoformat()}
-            insert(db, f"digest:{rule.chat_id}:{start.isoformat()}:{number}", rule.chat_id, "digest", None,
+            insert(db, f"digest:{rule.chat_id}:{start.isoformat()}:{number}", rule, "digest", None,
                    now, payload)
         _mark_digested(db, [item_id for item_id, _ in items])
         put_state(db, watermark_key(rule.chat_id), end.isoformat())

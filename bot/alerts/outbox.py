@@ -1,4 +1,4 @@
-"""The outbox table: what must reach Telegram, written in the same transaction as the post.
+"""The outbox table: what must reach a destination, written in the same transaction as the post.
 
 Row kinds and states::
 
@@ -11,7 +11,9 @@ Row kinds and states::
 
 A sender claims the oldest ``pending`` or ``sending`` row of its channel (``sending`` rows are
 the ones a crash left behind: they are sent again, so delivery is at-least-once with at most
-one duplicate per channel per crash), then records the Telegram message id at once.
+one duplicate per channel per crash), then records at once the destination's reference of
+what it sent (``message_ref``: Telegram message ids, a webhook receiver's id). ``transport``
+names the transport that sends the row (:mod:`bot.alerts.transport`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.alerts.routing import Routing
+from bot.alerts.routing import ChannelRule, Routing
 from bot.models import Post, utcnow
 from bot.store.db import PostHook, Store
 
@@ -40,14 +42,15 @@ class OutboxRow:
     post_id: int | None
     payload: dict[str, object]
     attempts: int
+    transport: str = "telegram"
 
 
-def insert(db: sqlite_utils.Database, key: str, channel: str, kind: str, post_id: int | None,
+def insert(db: sqlite_utils.Database, key: str, rule: ChannelRule, kind: str, post_id: int | None,
            created_at: datetime, payload: dict[str, object] | None = None, state: str = "pending") -> None:
     db.execute(
-        "INSERT INTO outbox (alert_key, channel, kind, post_id, payload, state, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_key) DO NOTHING",
-        (key, channel, kind, post_id, json.dumps(payload or {}, ensure_ascii=False), state,
+        "INSERT INTO outbox (alert_key, channel, transport, kind, post_id, payload, state, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_key) DO NOTHING",
+        (key, rule.chat_id, rule.transport, kind, post_id, json.dumps(payload or {}, ensure_ascii=False), state,
          created_at.isoformat()),
     )
 
@@ -65,20 +68,20 @@ def enqueue_hook(routing: Callable[[], Routing], clock: Clock = utcnow) -> PostH
         for rule in routing().channels:
             original = alerted.get(rule.chat_id)
             if original is not None:
-                insert(db, f"similar:{rule.chat_id}:{post.key}", rule.chat_id, "similar", row_id, now,
+                insert(db, f"similar:{rule.chat_id}:{post.key}", rule, "similar", row_id, now,
                        {"original": original})
                 if post.story and post.story.update and rule.wants(post) and rule.immediate(post):
-                    insert(db, f"update:{rule.chat_id}:{post.story.key}", rule.chat_id, "alert", row_id, now,
+                    insert(db, f"update:{rule.chat_id}:{post.story.key}", rule, "alert", row_id, now,
                            {"update": post.story.update})
                 continue
             if not rule.wants(post):
                 continue
-            if post.duplicate_of and _enqueue_similar(db, rule.chat_id, post, row_id, now):
+            if post.duplicate_of and _enqueue_similar(db, rule, post, row_id, now):
                 continue  # the story was alerted here: never again, only its count changes
             if rule.immediate(post):
-                insert(db, f"alert:{rule.chat_id}:{post.key}", rule.chat_id, "alert", row_id, now)
+                insert(db, f"alert:{rule.chat_id}:{post.key}", rule, "alert", row_id, now)
             else:
-                insert(db, f"item:{rule.chat_id}:{post.key}", rule.chat_id, "item", row_id, now, state="held")
+                insert(db, f"item:{rule.chat_id}:{post.key}", rule, "item", row_id, now, state="held")
 
     return hook
 
@@ -99,12 +102,12 @@ def story_alerts(db: sqlite_utils.Database, post: Post) -> dict[str, str]:
     return found
 
 
-def _enqueue_similar(db: sqlite_utils.Database, chat_id: str, post: Post, row_id: int, now: datetime) -> bool:
+def _enqueue_similar(db: sqlite_utils.Database, rule: ChannelRule, post: Post, row_id: int, now: datetime) -> bool:
     """When the original was alerted in this channel, queue a refresh of its "+N similar" line."""
-    original = f"alert:{chat_id}:{post.duplicate_of}"
+    original = f"alert:{rule.chat_id}:{post.duplicate_of}"
     if not db.execute("SELECT 1 FROM outbox WHERE alert_key = ?", (original,)).fetchone():
         return False
-    insert(db, f"similar:{chat_id}:{post.key}", chat_id, "similar", row_id, now, {"original": original})
+    insert(db, f"similar:{rule.chat_id}:{post.key}", rule, "similar", row_id, now, {"original": original})
     return True
 
 
@@ -112,7 +115,7 @@ def claim_next(store: Store, channel: str, now: datetime | None = None) -> Outbo
     """Mark the channel's oldest unsent row ``sending`` (attempts + 1) and return it."""
     with store.write() as db:
         row = db.execute(
-            "SELECT id, alert_key, channel, kind, post_id, payload, attempts FROM outbox "
+            "SELECT id, alert_key, channel, kind, post_id, payload, attempts, transport FROM outbox "
             f"WHERE channel = ? AND state IN ('pending', 'sending') AND kind IN {SENDABLE} "
             "ORDER BY id LIMIT 1",
             (channel,),
@@ -123,14 +126,15 @@ def claim_next(store: Store, channel: str, now: datetime | None = None) -> Outbo
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_at = ? WHERE id = ?",
             ((now or utcnow()).isoformat(), row[0]),
         )
-    return OutboxRow(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "{}"), row[6] + 1)
+    return OutboxRow(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "{}"), row[6] + 1, row[7])
 
 
-def mark_sent(store: Store, row_id: int, message_ids: list[int], now: datetime | None = None) -> None:
+def mark_sent(store: Store, row_id: int, ref: str, now: datetime | None = None) -> None:
+    """Record the destination's reference of what was sent ('' when there is none)."""
     with store.write() as db:
         db.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, tg_message_id = ?, error = NULL WHERE id = ?",
-            ((now or utcnow()).isoformat(), ",".join(map(str, message_ids)), row_id),
+            "UPDATE outbox SET state = 'sent', sent_at = ?, message_ref = ?, error = NULL WHERE id = ?",
+            ((now or utcnow()).isoformat(), ref, row_id),
         )
 
 
@@ -145,18 +149,19 @@ def release(store: Store, row_id: int, error: str) -> None:
         db.execute("UPDATE outbox SET state = 'pending', error = ? WHERE id = ?", (error[:500], row_id))
 
 
-def channels_with_work(store: Store) -> list[str]:
+def channels_with_work(store: Store) -> dict[str, str]:
+    """Channel → the transport of its oldest unsent row, for every channel with rows to send."""
     rows = store.query(
-        f"SELECT DISTINCT channel FROM outbox WHERE state IN ('pending', 'sending') AND kind IN {SENDABLE}"
+        "SELECT channel, transport FROM outbox WHERE id IN (SELECT min(id) FROM outbox "
+        f"WHERE state IN ('pending', 'sending') AND kind IN {SENDABLE} GROUP BY channel)"
     )
-    return [r["channel"] for r in rows]
+    return {r["channel"]: r["transport"] for r in rows}
 
 
-def sent_message_id(store: Store, alert_key: str) -> int | None:
-    """The first Telegram message id of a sent row (an album's first item), if any."""
-    value = store.scalar("SELECT tg_message_id FROM outbox WHERE alert_key = ? AND state = 'sent'",
-                         (alert_key,))
-    return int(str(value).split(",")[0]) if value else None
+def sent_ref(store: Store, alert_key: str) -> str | None:
+    """The destination's reference of a sent row (what an edit of it needs), if any."""
+    value = store.scalar("SELECT message_ref FROM outbox WHERE alert_key = ? AND state = 'sent'", (alert_key,))
+    return str(value) if value else None
 
 
 def similar_count(store: Store, post_key: str) -> int:

@@ -11,17 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.alerts.transport import Target
 from bot.models import Post
 
 
 @dataclass(frozen=True)
 class ChannelRule:
     chat_id: str
+    """The outbox channel: a Telegram chat id or ``@name``, or ``<transport>:<name>`` (``webhook:ops``)."""
     topics: frozenset[str] | None = None
     languages: frozenset[str] | None = None
     digest: timedelta | None = None
     where: str = ""  # file:line of the rule, for messages
     muted: frozenset[str] = frozenset()  # topics an admin muted (/mute): they route nowhere for now
+    transport: str = "telegram"  # which transport sends this channel's alerts (bot.alerts.transports)
+    target: Target | None = None  # that transport's options from channels.yaml (a webhook's URL…)
 
     def live_topics(self, post: Post) -> tuple[str, ...]:
         return tuple(t for t in post.topics if t not in self.muted) if self.muted else post.topics

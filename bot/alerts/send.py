@@ -1,14 +1,16 @@
-"""The outbox sender of one channel: claim the oldest row, send it, record the message id.
+"""The outbox sender of one channel: claim the oldest row, send it through its transport, record
+the destination's reference.
 
-Concurrency 1 per channel, so a channel reads its alerts in order. Telegram's answers:
+Concurrency 1 per channel, so a channel reads its alerts in order. What the transport answers
+(:mod:`bot.alerts.transport`) decides what happens next, the same for every destination:
 
-- 429 → wait ``retry_after`` and send the same row again (never dropped);
-- 5xx, network errors, timeouts → retry with backoff (a timeout may have delivered: at-least-once);
-- 403, chat not found, not admin → put the row back, pause this channel, tell the admin chat;
-- a 400 about the content (media URL refused, caption or text too long, "can't parse entities")
-  → one step down the ladder of :func:`~bot.alerts.outgoing.rungs`: text with the media as links,
-  plain text, a minimal alert; when even that is refused, or on any other 400, the row is
-  marked failed with the reason (``sahelwatch stats`` lists it) and the admin chat is told.
+- :class:`RetryLater` → hold the channel ``after`` seconds, or a doubling backoff, and send the
+  same row again (never dropped; a timeout may have delivered: at-least-once);
+- :class:`Unreachable` → put the row back, pause this channel, tell the admin chat;
+- :class:`Refused` → one step down the ladder of :func:`~bot.alerts.outgoing.rungs` that the
+  refusal says may help: text with the media as links, plain text, a minimal alert; when even
+  that is refused, or nothing simpler can help, the row is marked failed with the reason
+  (``sahelwatch stats`` lists it) and the admin chat is told.
 """
 
 from __future__ import annotations
@@ -17,18 +19,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
-
-from telegram import Bot
-from telegram.error import RetryAfter, TelegramError
 
 from bot.alerts import outbox
 from bot.alerts.format import NO_LABELS, Labels
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
-from bot.alerts.outgoing import Action, Outgoing, alert, classify, next_rung, rungs, send
+from bot.alerts.outgoing import Outgoing, alert, next_rung, rungs
 from bot.alerts.pacing import Pacer, Sleep, sleep_unless
 from bot.alerts.reports import Reports
 from bot.alerts.rich import Rich
+from bot.alerts.transport import Parcel, Refused, RetryLater, Target, Transport, TransportError, Unreachable
 from bot.models import Post
 from bot.pipeline.story_index import reports
 from bot.store.db import Store
@@ -52,10 +51,10 @@ def render(store: Store, row: outbox.OutboxRow, limits: AlertLimits = DEFAULT_LI
                 labels)
     if row.kind == "alert":
         return out
-    message_id = outbox.sent_message_id(store, original)
-    if message_id is None:  # not sent yet: it will show the reports when it goes out
+    ref = outbox.sent_ref(store, original)
+    if ref is None:  # not sent yet: it will show the reports when it goes out
         return None
-    return Outgoing(row.channel, out.rich, edit_message_id=message_id, edit_caption=bool(out.media))
+    return Outgoing(row.channel, out.rich, edit_ref=ref, edit_caption=bool(out.media), links=out.links)
 
 
 def _alerted_post(store: Store, alert_key: str) -> Post | None:
@@ -66,16 +65,18 @@ def _alerted_post(store: Store, alert_key: str) -> Post | None:
 
 
 class ChannelSender:
-    def __init__(self, chat_id: str, store: Store, bot: Bot, pacer: Pacer, report: Report, sleep: Sleep,
+    def __init__(self, chat_id: str, store: Store, transport: Transport, pacer: Pacer, report: Report, sleep: Sleep,
                  *, max_backoff: float = 30.0, where: str = "", limits: AlertLimits = DEFAULT_LIMITS,
-                 labels: Callable[[], Labels] = lambda: NO_LABELS, held: Callable[[], bool] = lambda: False) -> None:
+                 labels: Callable[[], Labels] = lambda: NO_LABELS, held: Callable[[], bool] = lambda: False,
+                 target: Callable[[], Target | None] = lambda: None) -> None:
         self.chat_id = chat_id
         self.labels = labels
         self.limits = limits
-        self.store, self.bot, self.pacer, self.report, self.sleep = store, bot, pacer, report, sleep
+        self.store, self.transport, self.pacer, self.report, self.sleep = store, transport, pacer, report, sleep
         self.max_backoff = max_backoff
         self.where = where
         self.held = held  # an admin paused the channel: stop claiming (rows stay pending)
+        self.target = target  # the channel's options in channels.yaml now (webhook URL…)
         self.paused_reason: str | None = None
         self.sent = 0
 
@@ -106,24 +107,22 @@ class ChannelSender:
                 outbox.release(self.store, row.id, "stopped before sending")
                 return True
             try:
-                ids = await send(self.bot, out, rung)
-            except TelegramError as exc:
-                action = classify(exc)
-                if action in ("retry_after", "retry"):
-                    backoff = self._hold(exc, action, backoff)
-                    continue
-                if action == "done":
-                    outbox.mark_sent(self.store, row.id, [])
-                    return True
+                ref = await self.transport.send(Parcel(row.alert_key, self.chat_id, out, rung, self.target()))
+            except RetryLater as exc:
+                backoff = self._hold(exc, backoff)
+                continue
+            except Unreachable as exc:
+                return await self._pause(row, exc)
+            except Refused as exc:
                 tried.append(f"{rung}: {exc}")
-                lower = next_rung(ladder, rung, action)
+                lower = next_rung(ladder, rung, exc.simpler)
                 if lower is None:
-                    return await self._give_up(row, exc, pause=action == "pause", tried=tried)
-                log.warning("telegram refused alert, trying a simpler form", extra={
+                    return await self._give_up(row, exc, tried)
+                log.warning(f"{self.transport.name} refused alert, trying a simpler form", extra={
                     "next": str(lower), "channel": self.chat_id, "key": row.alert_key, "error": str(exc)})
                 rung = lower
                 continue
-            outbox.mark_sent(self.store, row.id, ids)  # at once: no await between send and record
+            outbox.mark_sent(self.store, row.id, ref)  # at once: no await between send and record
             self.sent += 1
             return True
 
@@ -137,39 +136,36 @@ class ChannelSender:
             await self._fail(row, f"could not be formatted: {type(exc).__name__}: {exc}")
             return None
         if out is None:
-            outbox.mark_sent(self.store, row.id, [])
+            outbox.mark_sent(self.store, row.id, "")
         return out
 
-    def _hold(self, exc: TelegramError, action: Action, backoff: float) -> float:
-        """Hold the channel for Telegram's ``retry_after``, or ``backoff``; return the next backoff."""
-        wait = _retry_after(exc) if action == "retry_after" else backoff
-        log.warning("telegram send retry", extra={"channel": self.chat_id, "wait_s": wait, "error": str(exc)})
+    def _hold(self, exc: RetryLater, backoff: float) -> float:
+        """Hold the channel ``exc.after`` seconds, or ``backoff``; return the next backoff."""
+        wait = exc.after if exc.after is not None else backoff
+        log.warning(f"{self.transport.name} send retry",
+                    extra={"channel": self.chat_id, "wait_s": wait, "error": str(exc)})
         self.pacer.hold(self.chat_id, wait)
         return min(backoff * 2, self.max_backoff)
 
-    async def _give_up(self, row: outbox.OutboxRow, exc: TelegramError, *, pause: bool,
-                       tried: list[str]) -> bool:
-        reason = f"{type(exc).__name__}: {exc}"
-        if pause:
-            outbox.release(self.store, row.id, reason)
-            self.paused_reason = reason
-            log.error("telegram channel paused", extra={"channel": self.chat_id, "reason": reason})
-            await self.report(f"Channel {self.chat_id} paused{self.where}: {reason}. "
-                              "Its alerts are kept and go out once the bot can post there again.")
-            return False
+    async def _pause(self, row: outbox.OutboxRow, exc: TransportError) -> bool:
+        reason = exc.reason
+        outbox.release(self.store, row.id, reason)
+        self.paused_reason = reason
+        log.error(f"{self.transport.name} channel paused", extra={"channel": self.chat_id, "reason": reason})
+        await self.report(f"Channel {self.chat_id} paused{self.where}: {reason}. "
+                          "Its alerts are kept and go out once the bot can post there again.")
+        return False
+
+    async def _give_up(self, row: outbox.OutboxRow, exc: TransportError, tried: list[str]) -> bool:
         steps = f" (tried {len(tried)} ways: {'; '.join(tried)})" if len(tried) > 1 else ""
-        return await self._fail(row, reason + steps)
+        return await self._fail(row, exc.reason + steps)
 
     async def _fail(self, row: outbox.OutboxRow, reason: str) -> bool:
         outbox.mark_failed(self.store, row.id, reason)
-        log.error("telegram alert failed", extra={"channel": self.chat_id, "key": row.alert_key, "reason": reason})
+        log.error(f"{self.transport.name} alert failed",
+                  extra={"channel": self.chat_id, "key": row.alert_key, "reason": reason})
         await self.report(f"Alert {row.alert_key} could not be delivered to {self.chat_id}: {reason}")
         return True
-
-
-def _retry_after(exc: TelegramError) -> float:
-    value = exc.retry_after if isinstance(exc, RetryAfter) else 1
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _event_wait(event: asyncio.Event) -> Sleep:

@@ -12,16 +12,17 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from bot import logs
-from bot.app import Summary
 from bot.config import Settings
 from bot.errors import SahelWatchError, StalledError, StorageError, WatchlistError
-from bot.sources.jsonl import parse_time
-from bot.store.db import Store
+
+if TYPE_CHECKING:  # imported where used: `health` or `watchlist check` need neither the pipeline nor the store
+    from bot.app import Summary
+    from bot.store.db import Store
 
 T = TypeVar("T")
 log = logging.getLogger("bot.cli")
@@ -38,6 +39,8 @@ def load_settings(db: Path | None = None, **overrides: object) -> Settings:
 
 
 def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    from bot.sources.jsonl import parse_time
+
     try:
         return parse_time(value) if value else None
     except ValueError as exc:
@@ -49,6 +52,8 @@ SINCE_OPTION = click.option("--since", callback=_since, help="only posts created
 
 def open_existing(path: Path) -> Store:
     """The database at ``path``; a missing file is an error, not a new empty database."""
+    from bot.store.db import Store
+
     if not path.exists():
         raise click.ClickException(f"no database at {path} (set SAHELWATCH_DB or pass --db)")
     return Store(path)

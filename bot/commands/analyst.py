@@ -10,7 +10,7 @@ from bot.alerts.rich import Rich, bold, link, text
 from bot.alerts.routing import ChannelRule
 from bot.cli.watchlist import explain_lines
 from bot.commands.base import Call, Reply, Usage, need, number
-from bot.commands.search import MARK_END, MARK_START, Hit, search
+from bot.commands.search import COUNT_CAP, MARK_END, MARK_START, Hit, search
 from bot.models import Post
 from bot.store.db import Store
 from bot.store.posts import load_post
@@ -26,7 +26,8 @@ async def search_cmd(call: Call) -> Reply:
     total, hits = search(s.store, words, s.clock(), s.settings.search_days)
     if not hits:
         return f"No post in the last {s.settings.search_days:g} days matches that."
-    head = bold(f"{total} post(s) in the last {s.settings.search_days:g} days") + text(
+    count = f"more than {COUNT_CAP:,}" if total > COUNT_CAP else str(total)
+    head = bold(f"{count} post(s) in the last {s.settings.search_days:g} days") + text(
         f"; the {len(hits)} newest:" if total > len(hits) else ":")
     return [head, *(_hit(h) for h in hits)]
 

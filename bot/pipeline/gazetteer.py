@@ -11,6 +11,7 @@ hits only, overlapping ones included; the resolver (:mod:`bot.pipeline.places`) 
 from __future__ import annotations
 
 import gzip
+from array import array
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -65,6 +66,35 @@ class Hit:
     key: Key
 
 
+SPECIALS = ("", "block", "cue")
+
+
+class Forms:
+    """What each folded form stands for, in flat arrays (a few hundred KB for ~15,000 forms, where
+    one :class:`Key` object per form took ~3 MB); :meth:`key` builds the Key of one form."""
+
+    def __init__(self, forms: dict[str, dict[str, Any]]) -> None:
+        self.lengths = array("H")  # padded length of each form
+        self.starts = array("I", [0])  # form i's entries are entries[starts[i]:starts[i + 1]]
+        self.entries = array("H")
+        self.flags = array("B")  # bit 0: context only; bits 1-2: index in SPECIALS
+        self.clitic = array("B")  # index in self.clitics
+        self.clitics: list[str] = []
+        for form, info in forms.items():
+            self.lengths.append(len(form) + 2)
+            self.entries.extend(dict.fromkeys(info["entries"]))
+            self.starts.append(len(self.entries))
+            self.flags.append(info["context_only"] | SPECIALS.index(info["special"]) << 1)
+            if info["clitic"] not in self.clitics:
+                self.clitics.append(info["clitic"])
+            self.clitic.append(self.clitics.index(info["clitic"]))
+
+    def key(self, index: int) -> Key:
+        flags = self.flags[index]
+        return Key(tuple(self.entries[self.starts[index] : self.starts[index + 1]]), bool(flags & 1),
+                   self.clitics[self.clitic[index]], SPECIALS[flags >> 1])
+
+
 class Gazetteer:
     def __init__(self, rows: list[list[str]]) -> None:
         self.entries: list[Entry] = []
@@ -78,10 +108,12 @@ class Gazetteer:
             self.entries.append(Entry(kind, country, name, admin1 or None, float(lat), float(lon), int(population)))
             for alias in aliases.split("|"):
                 self._add(alias.lstrip("~"), index, alias.startswith("~"), forms)
-        self._automaton: Any = ahocorasick.Automaton()
-        for form, info in forms.items():
-            key = Key(tuple(dict.fromkeys(info["entries"])), info["context_only"], info["clitic"], info["special"])
-            self._automaton.add_word(f" {form} ", (len(form) + 2, key))
+        self._forms = Forms(forms)
+        padded = [f" {form} " for form in forms]
+        del forms  # before the automaton's many small nodes are made: they can take its place
+        self._automaton: Any = ahocorasick.Automaton(ahocorasick.STORE_INTS)  # form number, not an object
+        for index, form in enumerate(padded):
+            self._automaton.add_word(form, index)
         self._automaton.make_automaton()
 
     def _special(self, kind: str, phrase: str, forms: dict[str, dict[str, Any]]) -> None:
@@ -103,10 +135,10 @@ class Gazetteer:
         """Every whole-word hit in ``folded``, in text order (overlapping ones included)."""
         padded = f" {folded.text} "
         hits = []
-        for end, (length, key) in self._automaton.iter(padded):
-            fstart, fend = end - length + 2, end  # the word(s) between the padding spaces, in padded
+        for end, index in self._automaton.iter(padded):
+            fstart, fend = end - self._forms.lengths[index] + 2, end  # the word(s) between the padding spaces
             start, stop = folded.span(fstart - 1, fend - 1)
-            hits.append(Hit(fstart - 1, fend - 1, start, stop, key))
+            hits.append(Hit(fstart - 1, fend - 1, start, stop, self._forms.key(index)))
         return sorted(hits, key=lambda h: (h.fstart, -h.fend))
 
 

@@ -19,6 +19,8 @@ from typing import IO
 
 import numpy as np
 
+from bot import heap
+
 LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 LOCAL_MAGIC = 0x04034B50
 TYPECODES = {2: "H", 4: "I", 8: "L"}  # as py3langid.modelio._to_array
@@ -104,8 +106,11 @@ def load_cut(path: Path, wanted: Callable[[list[str]], list[int]]) -> tuple[np.n
     })
     pc = np.asarray(parts["pc.npy"])[keep]
     output = np.asarray(parts["out_feat.npy"]).tolist()
-    return (parts["ptc.npy"], pc, [classes[i] for i in keep], parts["nextmove.npy"],
-            parts["nextmove_row.npy"], output)
+    cut = (parts["ptc.npy"], pc, [classes[i] for i in keep], parts["nextmove.npy"], parts["nextmove_row.npy"],
+           output)
+    del parts
+    heap.trim()  # the LZMA dictionary and read blocks, freed but still resident (see bot.heap)
+    return cut
 
 
 def whole_list(value: object) -> list[str]:

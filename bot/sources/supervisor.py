@@ -20,6 +20,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.models import utcnow
 from bot.sources.backoff import Jittered
 from bot.sources.base import Collected, Source
 from bot.sources.clock import Clock, pause
@@ -40,6 +41,7 @@ async def supervise(source: Source, emit: Emit, cursor: Callable[[], str | None]
     """Run ``source`` until it ends or ``stop`` is set, restarting it whenever it raises."""
     backoff = Jittered(policy.backoff_min, policy.backoff_max, policy.rng)
     health = source.health
+    health.started_at = utcnow()  # silence (watchdog, heartbeat) counts from here, not from when it was built
     while not stop.is_set():
         health.state = "running"
         try:

@@ -217,3 +217,26 @@ def m0091_bands_in_memory(db: sqlite_utils.Database) -> None:
         " AND post_id NOT IN (SELECT post_id FROM dedupe_bands WHERE band = 0)"
     )
     db.execute("DROP TABLE dedupe_bands")
+
+
+# --- alert transports (0100-0109): delivery through a transport interface (bot/alerts/transport.py) ---
+
+
+@MIGRATIONS(name="0100_outbox_transport")
+def m0100_outbox_transport(db: sqlite_utils.Database) -> None:
+    """Each outbox row names the transport that sends it (every earlier row went to Telegram), and
+    ``tg_message_id`` becomes the transport-neutral ``message_ref`` with its values kept (the same
+    comma-separated Telegram message ids), so rows sent before the upgrade can still be edited
+    and rows not yet sent are sent once, by the same claim as before."""
+    db.execute("ALTER TABLE outbox ADD COLUMN transport TEXT NOT NULL DEFAULT 'telegram'")
+    db.execute("ALTER TABLE outbox RENAME COLUMN tg_message_id TO message_ref")
+
+
+# --- memory, disk and search at a million posts (0110-0119) -------------------------------------
+
+
+@MIGRATIONS(name="0110_posts_topics_index")
+def m0110_posts_topics_index(db: sqlite_utils.Database) -> None:
+    """Matched posts by their topics (partial: unmatched posts take no room), so ``sahelwatch stats``
+    counts topics and matched posts from the index instead of reading every post."""
+    db.execute("CREATE INDEX idx_posts_topics ON posts (topics) WHERE topics != '[]'")

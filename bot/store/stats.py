@@ -10,6 +10,11 @@ from bot.store.db import Store
 from bot.store.sources import read_health
 from bot.store.state import cursors, get_state
 
+TOPIC_SETS = "SELECT topics, count(*) n FROM posts WHERE topics != '[]' GROUP BY topics"
+"""Each distinct set of topics once, read from the partial index ``idx_posts_topics`` (same WHERE)."""
+MATCHED = "SELECT count(*) FROM posts WHERE topics != '[]'"
+LANGUAGES = "SELECT lang, count(*) n FROM posts GROUP BY lang"  # from idx_posts_lang
+
 
 def _count_by(store: Store, sql: str) -> dict[str, int]:
     return {str(r["k"]): r["n"] for r in store.query(sql)}
@@ -17,18 +22,19 @@ def _count_by(store: Store, sql: str) -> dict[str, int]:
 
 def collect_stats(store: Store) -> dict[str, object]:
     topics: Counter[str] = Counter()
-    for row in store.query("SELECT topics FROM posts WHERE topics != '[]'"):
-        topics.update(json.loads(row["topics"]))
+    for row in store.query(TOPIC_SETS):
+        topics.update(dict.fromkeys(json.loads(row["topics"]), row["n"]))
+    languages: Counter[str] = Counter()
+    for row in store.query(LANGUAGES):
+        languages[row["lang"] or "und"] += row["n"]
     return {
         "posts": {
             "total": store.scalar("SELECT count(*) FROM posts"),
             "duplicates": store.scalar("SELECT count(*) FROM posts WHERE duplicate_of IS NOT NULL"),
-            "matched": store.scalar("SELECT count(*) FROM posts WHERE topics != '[]'"),
+            "matched": store.scalar(MATCHED),
             "newest": store.scalar("SELECT max(created_at) FROM posts"),
         },
-        "languages": _count_by(
-            store, "SELECT coalesce(lang, 'und') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"
-        ),
+        "languages": dict(languages.most_common()),
         "topics": dict(topics.most_common()),
         "platforms": _count_by(store, "SELECT platform k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
         "outbox": _count_by(store, "SELECT state k, count(*) n FROM outbox GROUP BY 1"),

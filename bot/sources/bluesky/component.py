@@ -17,7 +17,7 @@ def build(kit: Kit) -> list[Source]:
     s = kit.settings
     options = BlueskyOptions(s.bluesky_jetstream_url, s.bluesky_api_url,
                              MediaHosts(s.bluesky_cdn_url.rstrip("/"), s.bluesky_video_url.rstrip("/")),
-                             rewind=s.bluesky_rewind_seconds)
+                             rewind=s.bluesky_rewind_seconds, check=s.bluesky_check_seconds)
     return [BlueskySource(kit, options, PayloadLimits.from_settings(s))]
 
 

@@ -44,6 +44,8 @@ class BlueskyOptions:
     rewind: float = 5.0
     checkpoint: float = 10.0
     refresh: float = 6 * 3600.0
+    check: float = 3.0
+    """Seconds ``sources --check`` reads Jetstream."""
 
 
 class BlueskySource:
@@ -103,10 +105,10 @@ class BlueskySource:
         frames = 0
         async with connect(self.url_for(), open_timeout=10.0, max_size=1_048_576) as ws:
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(3.0):
+                async with asyncio.timeout(self.options.check):
                     async for _ in ws:
                         frames += 1
-        return f"{len(found)} account(s) resolved; Jetstream connected, {frames} events in 3 s"
+        return f"{len(found)} account(s) resolved; Jetstream connected, {frames} events in {self.options.check:g} s"
 
     async def resolve(self, client: httpx.AsyncClient) -> None:
         """(Re)resolve the listed handles when due or changed; failures are retried at the next checkpoint."""

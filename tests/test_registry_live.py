@@ -1,0 +1,34 @@
+"""One-shot commands (demo, replay, analyze) load no live-only component, nor its network libraries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bot.registry import COMPONENTS, LIVE_ONLY, REGISTRY
+
+NETWORK = ("telegram", "tweepy", "httpx", "requests", "prometheus_client", "websockets")
+CHECK = """
+import sys
+from bot.registry import REGISTRY
+names = [f.__module__ for f in REGISTRY.components(live={live})]
+print(",".join(names))
+print(",".join(m for m in {network!r} if m in sys.modules))
+"""
+
+
+def components_and_network(live: bool) -> tuple[list[str], list[str]]:
+    out = subprocess.run([sys.executable, "-c", CHECK.format(live=live, network=NETWORK)],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    return out[0].split(","), [m for m in out[1].split(",") if m]
+
+
+def test_one_shot_commands_import_no_live_component_nor_network_library() -> None:
+    names, network = components_and_network(live=False)
+    assert names == [c for c in COMPONENTS if c not in LIVE_ONLY] == ["bot.watchlist.component",
+                                                                       "bot.pipeline.component"]
+    assert network == []
+
+
+def test_live_runs_get_every_component_in_order() -> None:
+    assert [f.__module__ for f in REGISTRY.components(live=True)] == list(COMPONENTS)
