@@ -14,7 +14,7 @@ process). It connects with ``cursor=1`` so the fake replays everything as fast a
 is frames handled per second of wall time and per CPU second of the client. Kept posts are only
 counted (storing them is bench/store.py's job; they are a fraction of a percent).
 Jetstream carries about 10k events/s for all collections; posts alone are tens per second,
-hundreds in bursts (reference sources.md §6).
+hundreds in bursts (volume: https://github.com/bluesky-social/jetstream; no upstream figure for posts alone).
 """
 
 from __future__ import annotations
@@ -98,13 +98,13 @@ def _pin(cpu: int) -> None:
 async def consume(urls: tuple[str, str], n: int, tmp: Path) -> tuple[float, float, int]:
     from bot.config import Settings, default_watchlists
     from bot.notify import Notifier
+    from bot.pipeline.watchlist_reload import WatchlistHolder
     from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
     from bot.sources.clock import SystemClock
     from bot.sources.kit import Kit
     from bot.sources.poller import Poller
     from bot.sources.sources_file import SourcesConfig
     from bot.store.db import Store
-    from bot.watchlist.reload import WatchlistHolder
 
     store = Store(tmp / "bench.db")
     holder = WatchlistHolder(default_watchlists(), debounce=0)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.match import match
-from bot.watchlist.reload import build
+from bot.pipeline.watchlist_reload import build
 
 REAL = [
     "Wagner", "Africa Corps", "JNIM", "GSIM", "EIGS", "ISWAP", "Boko Haram", "Barkhane", "MINUSMA",

@@ -4,7 +4,8 @@ Run: python bench/x_stream.py [--posts 3000]
 1. ``parse_line`` on rendered stream lines (includes, media, matching_rules), in process.
 2. The fake X API on 127.0.0.1 streams the posts to the real XSource (tweepy StreamingClient in
    its thread), the full pipeline (normalise, match) and the SQLite store, one transaction each.
-X delivers at most 250 posts/s on one connection (reference §2); both figures should be above it.
+X delivers at most 250 posts/s on one connection (https://docs.x.com/x-api/posts/filtered-stream/introduction);
+both figures should be above it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' fake X server
 
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.sources.x.convert import parse_line
 from bot.sources.x.source import XSource
 from bot.store.db import Store
-from bot.watchlist.reload import WatchlistHolder
 from tests.fakes.x_payloads import photo, quirk_set, tweet
 from tests.fakes.x_server import FakeX, XConfig
 from tests.fakes.x_stream import Post

@@ -90,3 +90,15 @@ def _problem(line: str, shown: str) -> Problem:
     if match is None:
         return Problem(Mark(shown, 0, 0), line)
     return Problem(Mark(match["file"], int(match["line"]), int(match["column"])), match["message"])
+
+
+def summary(checked: Checked, extra_files: tuple[str, ...] = ()) -> str:
+    """The verdict line of ``sahelwatch watchlist check`` and the chat's ``/reload``."""
+    counts = f"{len(checked.errors)} error(s), {len(checked.warnings)} warning(s)"
+    if checked.watchlist is None:
+        return f"invalid: {counts}"
+    wl = checked.watchlist
+    terms = sum(len(t.terms) for t in wl.topics)
+    also = "".join(f" and {name}" for name in extra_files)
+    return (f"valid: {len(wl.topics)} topics, {terms} terms, {len(wl.accounts)} accounts "
+            f"in {len(wl.files)} file(s){also}; {counts}")

@@ -20,6 +20,8 @@ from bot.errors import ConfigError
 
 SWITCHES = ("auto", "on", "off")
 SOURCE_SWITCHES = ("x", "feeds", "telegram_channels", "bluesky", "mastodon")
+LANG_DETECTORS = ("py3langid", "langdetect")
+"""The names :data:`bot.pipeline.langid.DETECTORS` builds (tests/test_language.py checks they agree)."""
 """Settings fields that switch a collector: ``auto`` (on when it has something to watch), on, off."""
 
 
@@ -310,10 +312,8 @@ class Settings:
             raise ConfigError("SAHELWATCH_BLUESKY_REWIND_SECONDS must be 0 or a number of seconds")
 
     def _validate_pipeline(self) -> None:
-        from bot.pipeline.langid import DETECTORS
-
-        if self.lang_detector not in DETECTORS:
-            raise ConfigError(f"SAHELWATCH_LANG_DETECTOR must be one of {', '.join(DETECTORS)}")
+        if self.lang_detector not in LANG_DETECTORS:
+            raise ConfigError(f"SAHELWATCH_LANG_DETECTOR must be one of {', '.join(LANG_DETECTORS)}")
         if not self.languages:
             raise ConfigError("SAHELWATCH_LANGUAGES must name at least one language code")
         if not 0 < self.dedupe_threshold <= 1:

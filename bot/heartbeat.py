@@ -27,9 +27,7 @@ from typing import Any
 from bot.models import utcnow
 from bot.sources.base import Source, SourceHealth
 from bot.store.db import BUSY_TIMEOUT_MS, Store
-from bot.store.state import put_state
-
-HEARTBEAT_KEY = "heartbeat"
+from bot.store.state import HEARTBEAT_KEY, put_state
 
 
 def quiet_seconds(health: SourceHealth, now: datetime) -> float:

@@ -30,26 +30,26 @@ from bot.sources.supervisor import Supervision
 from bot.store.db import Store
 
 if TYPE_CHECKING:
-    from bot.alerts.component import RoutingHolder
+    from bot.alerts.channels import RoutingHolder
     from bot.alerts.delivery import Delivery
     from bot.alerts.routing import Routing
-    from bot.commands.component import CommandBot
+    from bot.commands.polling import CommandBot
     from bot.pipeline.enrich import Enrichment
     from bot.pipeline.language import LanguageTagger
+    from bot.pipeline.watchlist_reload import WatchlistHolder
     from bot.sources.kit import SourcePlugin
-    from bot.watchlist.reload import WatchlistHolder
 
 COMPONENTS = (
-    "bot.watchlist.component",
-    "bot.pipeline.component",
-    "bot.sources.component",
-    "bot.commands.component",
-    "bot.alerts.component",
+    "bot.components.watchlist",
+    "bot.components.pipeline",
+    "bot.components.sources",
+    "bot.components.commands",
+    "bot.components.alerts",
     "bot.watchdog",
     "bot.metrics",
 )
 LIVE_ONLY = frozenset({
-    "bot.sources.component", "bot.commands.component", "bot.alerts.component", "bot.watchdog", "bot.metrics",
+    "bot.components.sources", "bot.components.commands", "bot.components.alerts", "bot.watchdog", "bot.metrics",
 })
 """Components that add nothing to one-shot commands (``live`` False: demo, replay, analyze), so
 those never import them (nor tweepy, PTB, httpx and prometheus_client with them: ~25 MB)."""

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.alerts.channels import Known, check_routing
+from bot.config import default_watchlists
 from bot.errors import WatchlistError
-from bot.runtime import default_watchlists
 from bot.watchlist.load import check_directory
 
 SECRETS = {"x": "x_bearer_token", "telegram": "telegram_bot_token"}

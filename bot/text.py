@@ -57,7 +57,8 @@ def strip_bidi(text: str) -> str:
 
 # --- The matching copy ------------------------------------------------------------------------
 # Watchlist terms and post texts are folded by the SAME per-character function, so whatever a
-# term survives, the text survives too. Order (sahel-domain §8): drop invisible characters →
+# term survives, the text survives too. Order (cases in tests/test_match_folding.py; NFKC is Unicode's
+# UAX #15, https://www.unicode.org/reports/tr15/): drop invisible characters →
 # NFKC → quote/dash folds → casefold → strip combining marks (accents, Arabic tashkeel and the
 # hamza marks of أ إ آ) → script folds → every non-word character becomes a space. Runs of
 # spaces collapse to one, so a phrase matches across any punctuation. :class:`Folded` maps

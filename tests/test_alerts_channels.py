@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts.channels import Known, check_routing, parse_routing
-from bot.alerts.component import RoutingHolder
+from bot.alerts.channels import Known, RoutingHolder, check_routing, parse_routing
 from bot.alerts.delivery import Delivery
 from bot.config import Settings
 from bot.errors import ConfigError, WatchlistError
+from bot.pipeline.watchlist_reload import build
 from bot.runtime import assemble, default_watchlists
 from bot.store.db import Store
-from bot.watchlist.reload import build
 
 GOOD = """\
 channels:

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import httpx
 
 from bot.models import Post
+from bot.pipeline.watchlist_reload import build
 from bot.sources.base import SourceHealth
 from bot.sources.bluesky.profiles import Profiles
 from bot.sources.bluesky.resolve import Resolver
 from bot.sources.bluesky.select import RecentUris, Selector
-from bot.watchlist.reload import build
 from tests.fakes.bsky_api import FakeBlueskyApi
 from tests.x_helpers import ManualClock
 

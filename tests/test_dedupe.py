@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from bot.components.pipeline import prune_task
 from bot.config import Settings
 from bot.models import Post, Refs
 from bot.pipeline import Pipeline, band_index, build_pipeline
-from bot.pipeline.component import prune_task
 from bot.pipeline.dedupe_index import cluster_info, prune
 from bot.runtime import assemble
 from bot.store.db import Store

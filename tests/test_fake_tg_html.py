@@ -1,6 +1,7 @@
 """The fake's HTML parse_mode must fail and succeed exactly where Telegram (TDLib) does.
 
-Error strings and byte offsets follow the reference (§4) and TDLib's parse_html; the last tests
+Error strings and byte offsets follow the Bot API (https://core.telegram.org/bots/api#html-style) and
+TDLib's parse_html (https://github.com/tdlib/td/blob/master/td/telegram/MessageEntity.cpp); the last tests
 send through a real PTB Bot so the whole path (form body → parse → recorded text) is covered.
 """
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import LANG_DETECTORS
 from bot.errors import ConfigError
 from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.dedupe import DedupeSettings
-from bot.pipeline.langid import UnknownDetectorError
+from bot.pipeline.langid import DETECTORS, UnknownDetectorError
 from bot.pipeline.language import HINT_CONFIDENCE, SCRIPT_CONFIDENCE, LanguageSettings, LanguageTagger, language
 
 DATA = Path(__file__).parent / "data" / "lang"
@@ -116,6 +117,10 @@ def test_settings_from_environment() -> None:
     settings = LanguageSettings.from_env(env)
     assert settings == LanguageSettings(detector="langdetect", languages=("en", "fr", "ha"), min_letters=12)
     assert LanguageSettings.from_env({}) == LanguageSettings()
+
+
+def test_the_setting_accepts_exactly_the_detectors_the_pipeline_builds() -> None:
+    assert sorted(LANG_DETECTORS) == sorted(DETECTORS)
 
 
 def test_configuration_errors_are_clear() -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.watchlist.reload import build
+from bot.pipeline.watchlist_reload import build
 from tests.watchlist_util import one_topic, spans
 
 

@@ -6,7 +6,7 @@ from bot.models import Match, Post
 from bot.pipeline.base import Context, Pipeline
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
-from bot.watchlist.reload import WatchlistHolder
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from tests.watchlist_util import write
 
 WATCHLIST = """

@@ -25,8 +25,8 @@ def components_and_network(live: bool) -> tuple[list[str], list[str]]:
 
 def test_one_shot_commands_import_no_live_component_nor_network_library() -> None:
     names, network = components_and_network(live=False)
-    assert names == [c for c in COMPONENTS if c not in LIVE_ONLY] == ["bot.watchlist.component",
-                                                                       "bot.pipeline.component"]
+    assert names == [c for c in COMPONENTS if c not in LIVE_ONLY] == ["bot.components.watchlist",
+                                                                       "bot.components.pipeline"]
     assert network == []
 
 

@@ -1,4 +1,5 @@
-"""The channel preview parser on Telegram's markup (reference sources.md §4) and on the fake's pages."""
+"""The channel preview parser on Telegram's markup (as RSSHub and snscrape read it: see
+bot/sources/telegram_web/parse.py) and on the fake's pages."""
 
 from __future__ import annotations
 

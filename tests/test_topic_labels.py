@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.alerts import format as fmt
-from bot.alerts.component import RoutingHolder
+from bot.alerts.channels import RoutingHolder
 from bot.alerts.digest import digest_messages
 from bot.alerts.routing import ChannelRule
 from bot.models import Post

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.pipeline.watchlist_reload import Loaded, Rejected, WatchlistHolder
 from bot.watchlist.limits import WatchlistLimits
 from bot.watchlist.load import check_directory
-from bot.watchlist.reload import Loaded, Rejected, WatchlistHolder
 from tests.watchlist_util import run_cli, write
 
 GOOD = "topics:\n  attack:\n    severity: urgent\n    terms: [ambush]\n"

@@ -11,7 +11,7 @@ from bot.models import Post
 from bot.pipeline.base import Context, Pipeline
 from bot.pipeline.match import match
 from bot.pipeline.normalise import normalise
-from bot.watchlist.reload import Loaded, Rejected, WatchlistHolder
+from bot.pipeline.watchlist_reload import Loaded, Rejected, WatchlistHolder
 from tests.watchlist_util import write
 
 GOOD = "topics:\n  wagner:\n    terms: [Wagner]\n"

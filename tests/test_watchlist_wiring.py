@@ -9,8 +9,8 @@ from bot.config import Settings
 from bot.errors import WatchlistError
 from bot.models import Post
 from bot.pipeline import build_pipeline
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.runtime import assemble
-from bot.watchlist.reload import WatchlistHolder
 from tests.watchlist_util import write
 
 

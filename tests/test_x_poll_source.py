@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.sources.x.source import XSource
 from bot.store.state import get_cursor
-from bot.watchlist.reload import WatchlistHolder
 from tests.fakes.x_payloads import quirk_set, tweet
 from tests.fakes.x_server import FakeX
 from tests.x_helpers import AppRun, ManualClock, drive, options, stored, write_watchlist

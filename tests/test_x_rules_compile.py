@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.pipeline.watchlist_reload import build
 from bot.runtime import default_watchlists
 from bot.sources.backoff import Backoff
 from bot.sources.x.rules import Limits, compile_rules, pack
 from bot.sources.x.terms import observed_forms
-from bot.watchlist.reload import build
 from tests.fakes.x_query import Doc, matches, parse
 from tests.x_helpers import write_watchlist
 

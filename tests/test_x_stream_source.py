@@ -8,10 +8,10 @@ import logging
 
 import pytest
 
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.sources.x.rules import Limits, compile_rules
 from bot.sources.x.source import XSource
 from bot.store.state import get_cursor
-from bot.watchlist.reload import WatchlistHolder
 from tests.fakes import x_problems as problems
 from tests.fakes.x_clients import stream_for
 from tests.fakes.x_payloads import matching_rule, photo, quirk_set, tweet, video

@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 
 from bot.pipeline.match import Matcher
+from bot.pipeline.watchlist_reload import build
 from bot.watchlist.load import check_directory
-from bot.watchlist.reload import build
 from tests.conftest import SAHELWATCH, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,10 +11,10 @@ from pathlib import Path
 from bot.app import App
 from bot.config import Settings
 from bot.pipeline import build_pipeline
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.sources.x.rules import Limits
 from bot.sources.x.ruleset import XOptions
 from bot.store.db import Store
-from bot.watchlist.reload import WatchlistHolder
 from tests.fakes.x_server import FakeX
 
 WATCHLIST = """\

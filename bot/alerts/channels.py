@@ -14,7 +14,7 @@ import difflib
 import logging
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import yaml
 from bot.alerts.languages import check_language
 from bot.alerts.routing import ChannelRule, Routing
 from bot.errors import WatchlistError
+from bot.watchlist.filewatch import FileHolder
 from bot.watchlist.nodes import TAG, Reader, compose
 from bot.watchlist.schema import Mark, Problem
 
@@ -186,3 +187,30 @@ def load_routing(path: Path, shown: str | None = None, known: Known = Known()) -
     except (OSError, UnicodeDecodeError) as exc:
         raise WatchlistError([f"{shown or path}: cannot read: {exc}"]) from None
     return parse_routing(shown or str(path), source, known)
+
+
+class RoutingHolder(FileHolder[Routing]):
+    """The routing in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept).
+
+    ``known_topics`` (the watchlists' topic names) makes a topic that no watchlist defines an
+    error, ``languages`` (the configured ones) a language posts never carry.
+    """
+
+    what = "routing"
+
+    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
+                 languages: Collection[str] | None = None,
+                 labels: Callable[[], dict[str, str | None]] | None = None) -> None:
+        self.known_topics = known_topics
+        self.languages = languages
+        self.labels = labels
+        super().__init__(path)
+
+    def get(self) -> Routing:
+        """The routing in use, with the current watchlists' topic labels (``label:``/``internal:``)."""
+        routing = super().get()
+        return replace(routing, labels=self.labels()) if self.labels else routing
+
+    def _load(self) -> Routing:
+        topics = self.known_topics() if self.known_topics else None
+        return load_routing(self.path, known=Known(topics, self.languages))

@@ -11,8 +11,8 @@ from bot.cli import main
 from bot.cli.common import SINCE_OPTION, load_settings, open_existing
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
 from bot.pipeline.rematch import Example, RematchSummary, rematch
+from bot.pipeline.watchlist_reload import build
 from bot.watchlist.limits import WatchlistLimits
-from bot.watchlist.reload import build
 
 
 @main.command("rematch")

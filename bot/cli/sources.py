@@ -11,17 +11,17 @@ import click
 
 from bot.cli import main
 from bot.cli.common import DB_OPTION, load_settings
+from bot.components.sources import configured, make_kit
 from bot.config import Settings, watchlists_dir
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.registry import Runtime
 from bot.sources.base import Source
-from bot.sources.component import configured, make_kit
 from bot.sources.kit import Checkable
 from bot.sources.sources_file import FILE_NAME, SourcesFileHolder
 from bot.store.db import Store
 from bot.store.sources import read_health
 from bot.store.state import cursors
 from bot.watchlist.limits import WatchlistLimits
-from bot.watchlist.reload import WatchlistHolder
 
 SHOWN = ("state", "items", "last_item_at", "errors", "skipped", "restarts", "failing_since", "last_error")
 

@@ -10,15 +10,13 @@ from pathlib import Path
 
 import click
 
-from bot.check import check_all
+from bot.check import check_all, summary
 from bot.cli import main
 from bot.cli.common import load_settings
-from bot.pipeline.match import Hit, Matcher
-from bot.runtime import watchlists_dir
-from bot.text import Folded
+from bot.config import watchlists_dir
+from bot.explain import explain_lines
+from bot.pipeline.watchlist_reload import build
 from bot.watchlist.limits import WatchlistLimits
-from bot.watchlist.reload import build
-from bot.watchlist.schema import Checked
 
 WATCHLISTS_OPTION = click.option(
     "--watchlists", "directory", type=click.Path(file_okay=False, path_type=Path),
@@ -72,17 +70,6 @@ def check(directory: Path | None, strict: bool) -> None:
         raise SystemExit(1)
 
 
-def summary(checked: Checked, extra_files: tuple[str, ...] = ()) -> str:
-    counts = f"{len(checked.errors)} error(s), {len(checked.warnings)} warning(s)"
-    if checked.watchlist is None:
-        return f"invalid: {counts}"
-    wl = checked.watchlist
-    terms = sum(len(t.terms) for t in wl.topics)
-    also = "".join(f" and {name}" for name in extra_files)
-    return (f"valid: {len(wl.topics)} topics, {terms} terms, {len(wl.accounts)} accounts "
-            f"in {len(wl.files)} file(s){also}; {counts}")
-
-
 @watchlist.command("explain")
 @WATCHLISTS_OPTION
 @click.argument("text")
@@ -95,23 +82,3 @@ def explain(directory: Path | None, text: str) -> None:
     """
     for line in explain_lines(build(resolve(directory), limits()).matcher, text):
         click.echo(line)
-
-
-def explain_lines(matcher: Matcher, text: str) -> list[str]:
-    lines = [f"matching copy: {Folded(text).text.strip()}"]
-    verdicts = matcher.verdicts(text)
-    for verdict in verdicts:
-        topic = verdict.topic
-        state = f"FIRED ({topic.severity})" if verdict.fired else f"not fired: {verdict.reason}"
-        lines.append(f"{topic.name}: {state}  [{topic.mark}]")
-        lines += [f"  {_hit_line(hit, text)}" for hit in verdict.hits]
-    if not verdicts:
-        lines.append("no term of any topic matched")
-    return lines
-
-
-def _hit_line(hit: Hit, text: str) -> str:
-    evasion = "  (possible evasion: hidden or lookalike characters)" if hit.evasion else ""
-    role = {"terms": "term", "require": "required", "exclude": "excluded"}[hit.role]
-    return (f"{role} '{hit.term.text}' [{hit.term.mark}] at {hit.start}-{hit.end}: "
-            f"{text[hit.start:hit.end]!r}{evasion}")

@@ -20,6 +20,7 @@ from bot.cli import main
 from bot.cli.common import DB_OPTION, load_settings
 from bot.cli.watchlist import WATCHLISTS_OPTION, resolve
 from bot.config import Settings
+from bot.pipeline.watchlist_reload import build
 from bot.sources.clock import SystemClock
 from bot.sources.x.rules import TAG_PREFIX, Compiled, Limits, compile_rules
 from bot.sources.x.ruleset import RECENT_POSTS, RuleKeeper, options_from_settings
@@ -28,7 +29,6 @@ from bot.sources.x.terms import observed_forms
 from bot.store.db import Store
 from bot.store.posts import recent_texts
 from bot.watchlist.limits import WatchlistLimits
-from bot.watchlist.reload import build
 from bot.watchlist.schema import Watchlist
 
 

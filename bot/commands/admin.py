@@ -12,12 +12,12 @@ from telegram.error import TelegramError
 
 from bot.alerts.channels import load_routing
 from bot.alerts.routing import chat_ref
-from bot.cli.watchlist import summary
+from bot.check import summary
 from bot.commands.base import Call, Reply, Usage, need
 from bot.commands.controls import PauseKind
 from bot.errors import WatchlistError
+from bot.pipeline.watchlist_reload import Rejected
 from bot.watchlist.load import check_directory
-from bot.watchlist.reload import Rejected
 
 DURATION = re.compile(r"^(\d{1,4})(m|min|h|d)$")
 UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from bot.alerts import digest
 from bot.alerts.rich import Rich, bold, link, text
 from bot.alerts.routing import ChannelRule
-from bot.cli.watchlist import explain_lines
 from bot.commands.base import Call, Reply, Usage, need, number
 from bot.commands.search import COUNT_CAP, MARK_END, MARK_START, Hit, search
+from bot.explain import explain_lines
 from bot.models import Post
 from bot.store.db import Store
 from bot.store.posts import load_post

@@ -1,8 +1,10 @@
 """What command handlers may reach in the running bot: store, settings, chat controls, the
 watchlist and routing holders, delivery, sources and the app's queue.
 
-Everything is looked up on the :class:`~bot.registry.Runtime` when a command runs, so the
-commands component can be wired before delivery and before the CLI adds replay sources.
+Everything is looked up on the assembled runtime (:class:`~bot.registry.Runtime`, seen here
+through the :class:`Assembled` protocol so that ``bot.commands`` does not import the registry)
+when a command runs, so the commands component can be wired before delivery and before the CLI
+adds replay sources.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.alerts.routing import Routing
 from bot.commands.controls import Controls
@@ -21,16 +23,27 @@ from bot.sources.base import Source
 from bot.store.db import Store
 
 if TYPE_CHECKING:
-    from bot.alerts.component import RoutingHolder
+    from bot.alerts.channels import RoutingHolder
     from bot.alerts.delivery import Delivery
     from bot.app import App
-    from bot.registry import Runtime
-    from bot.watchlist.reload import WatchlistHolder
+    from bot.pipeline.watchlist_reload import WatchlistHolder
+
+
+class Assembled(Protocol):
+    """What commands read of :class:`bot.registry.Runtime` (which satisfies it)."""
+
+    settings: Settings
+    store: Store
+    sources: list[Source]
+    watchlist: WatchlistHolder | None
+    delivery: Delivery | None
+    routing_holder: RoutingHolder | None
+    running: App | None
 
 
 @dataclass
 class Services:
-    runtime: Runtime
+    runtime: Assembled
     controls: Controls
     routing: Callable[[], Routing]  # channels.yaml with the chat's subscriptions and mutes
     clock: Callable[[], datetime] = utcnow

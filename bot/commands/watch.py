@@ -19,11 +19,11 @@ import yaml
 
 from bot.commands.base import Call, Reply, Usage, need
 from bot.models import utcnow
+from bot.pipeline.watchlist_reload import Rejected
 from bot.store.db import Store
 from bot.text import fold_term
 from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS
 from bot.watchlist.load import check_directory
-from bot.watchlist.reload import Rejected
 
 EDITS_FILE = "_chat_edits.yaml"
 HEADER = ("# Written by SahelWatch from /watch add and /watch rm in Telegram: do not edit by hand,\n"

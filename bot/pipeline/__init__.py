@@ -32,8 +32,8 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     from bot.config import watchlists_dir
 
     if "watchlist" not in extras:
+        from bot.pipeline.watchlist_reload import build
         from bot.watchlist.limits import WatchlistLimits
-        from bot.watchlist.reload import build
 
         extras["watchlist"] = build(watchlists_dir(settings), WatchlistLimits.from_settings(settings)).matcher
     if "enrichment" not in extras:

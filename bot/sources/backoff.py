@@ -1,7 +1,8 @@
 """Back-off schedules for sources (all in seconds; the waiting is done on the injectable clock).
 
-* :class:`Backoff` is the streaming policy of design §4 (X's documented "Handling
-  disconnections"): network errors and stalls linear from 0 s, +0.25 s per try, at most 16 s;
+* :class:`Backoff` is X's documented streaming policy
+  (https://docs.x.com/x-api/fundamentals/handling-disconnections): network errors and stalls
+  linear from 0 s, +0.25 s per try, at most 16 s;
   HTTP errors exponential from 5 s, doubling, at most 320 s; HTTP 429 exponential from 60 s,
   doubling (X states no maximum, we stop at 960 s, past one 15-minute rate-limit window). An
   established stream that the server closes is reconnected at once. Success resets it.

@@ -10,7 +10,7 @@
         build=build,                       # (kit) -> list of Source objects
     )
 
-The sources component (:mod:`bot.sources.component`) calls ``build(kit)`` for every plugin
+The sources component (:mod:`bot.components.sources`) calls ``build(kit)`` for every plugin
 that is switched on, in live runs only (``sahelwatch run``); ``on`` with nothing to watch is a
 :class:`~bot.errors.ConfigError`. Nothing in a source imports the runtime or another source.
 
@@ -53,12 +53,12 @@ from typing import Protocol, runtime_checkable
 from bot.config import Settings
 from bot.models import utcnow
 from bot.notify import Notifier
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.sources.base import Source
 from bot.sources.clock import Clock
 from bot.sources.poller import Poller
 from bot.sources.sources_file import SourcesConfig
 from bot.store.db import Store
-from bot.watchlist.reload import WatchlistHolder
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Per-source rows: health (``source_health``) and remembered item ids (``source_seen``).
 
-Health is data, not logs (design §10): the supervisor's monitor writes one row per source;
+Health is data, not logs: the supervisor's monitor writes one row per source;
 ``sahelwatch stats``, ``health`` and ``sources`` read it. Remembered ids let a source that
 re-reads the same page (a feed without ETag, a feed that reorders) skip what it already
 handed on, without running the pipeline again; they are written in the transaction of the

@@ -10,6 +10,8 @@ import sqlite_utils
 from bot.models import utcnow
 from bot.store.db import Store
 
+HEARTBEAT_KEY = "heartbeat"
+"""The state row :mod:`bot.heartbeat` writes and ``sahelwatch stats`` reads."""
 _KEYS = {"cursors": "source", "state": "key"}
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from bot.heartbeat import HEARTBEAT_KEY
 from bot.store.db import Store
 from bot.store.sources import read_health
-from bot.store.state import cursors, get_state
+from bot.store.state import HEARTBEAT_KEY, cursors, get_state
 
 TOPIC_SETS = "SELECT topics, count(*) n FROM posts WHERE topics != '[]' GROUP BY topics"
 """Each distinct set of topics once, read from the partial index ``idx_posts_topics`` (same WHERE)."""

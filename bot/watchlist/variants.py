@@ -1,7 +1,7 @@
 """The folded forms one term is matched under: itself, plus Arabic clitic forms.
 
 Arabic writes the conjunctions و ف, the prepositions ب ل ك and the article ال attached to the
-next word (sahel-domain §6), so a token boundary alone misses والهجوم or بمالي. We expand the
+next word (tests/test_match_arabic.py), so a token boundary alone misses والهجوم or بمالي. We expand the
 term instead of stripping the text, which keeps matching a plain Aho-Corasick pass.
 
 - A term without the article gets the proclitics (و ف ب ل ك and pairs) and the article forms

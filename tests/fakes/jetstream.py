@@ -4,7 +4,7 @@
         js.post("did:plc:abc", "Attaque à Ménaka", langs=["fr"])
         url = js.url                      # ws://127.0.0.1:<port>/subscribe
 
-Per the Jetstream README (reference sources.md §6): ``GET /subscribe`` upgraded to a websocket;
+Per the Jetstream README (https://github.com/bluesky-social/jetstream): ``GET /subscribe`` upgraded to a websocket;
 one JSON event per text frame; ``wantedCollections`` (repeatable, ``app.bsky.feed.*`` prefixes)
 filters commits, while ``identity`` and ``account`` events always pass; ``cursor`` (unix µs)
 replays every kept event from that time on, then goes live; no cursor = live only. Events get

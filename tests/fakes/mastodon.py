@@ -1,4 +1,5 @@
-"""A fake Mastodon instance on 127.0.0.1 (REST API v1, reference sources.md §7).
+"""A fake Mastodon instance on 127.0.0.1 (REST API v1,
+https://docs.joinmastodon.org/methods/timelines/ and https://docs.joinmastodon.org/methods/accounts/).
 
     with FakeMastodon("sahel.social") as m:
         m.add_account("fama", "Fama Diallo")

@@ -5,7 +5,8 @@
         web.post("SahelNews", "Attaque à <b>Ménaka</b>", photos=["https://cdn.test/1.jpg"])
         url = web.url  # SAHELWATCH_TELEGRAM_WEB_URL
 
-Pages follow the markup documented in the reference (sources.md §4, from RSSHub and snscrape):
+Pages follow the markup RSSHub (https://github.com/DIYgod/RSSHub/blob/master/lib/routes/telegram/channel.ts)
+and snscrape (https://github.com/JustAnotherArchivist/snscrape/blob/master/snscrape/modules/telegram.py) read:
 ``/s/<channel>`` shows the newest ``page_size`` messages oldest first, with a "more" link whose
 ``data-before`` is the oldest id shown; ``?before=N`` shows the page of messages older than N.
 A channel without a preview (unknown, private, or disabled) redirects to ``/<channel>``.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from tests.fakes.x_problems import Failure, too_many_requests
 
 WINDOW_SECONDS = 900
-# Per-app limits for Bearer-token auth (reference §2).
+# Per-app limits for Bearer-token auth (https://docs.x.com/x-api/fundamentals/rate-limits).
 DEFAULT_LIMITS = {
     "stream": 50,
     "rules_get": 450,

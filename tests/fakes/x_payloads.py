@@ -156,7 +156,9 @@ def matching_rule(rule_id: str | int | None, tag: str | None = "", *, with_tag: 
 
 
 def quirk_set() -> tuple[list[JSON], list[JSON], dict[str, JSON]]:
-    """Users, media and named Posts covering the documented quirks (reference §3 and §10)."""
+    """Users, media and named Posts covering the documented quirks
+    (https://docs.x.com/x-api/fundamentals/data-dictionary/reference, and real captures in
+    https://github.com/DocNow/twarc-csv/tree/main/test-data)."""
     users = [
         user("42", "sahel_news", "Sahel News"),
         user("43", "niamey_info", "Niamey Info", verified=True),

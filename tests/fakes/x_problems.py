@@ -1,4 +1,5 @@
-"""X API v2 error bodies ("problems"), in the shapes the reference documents."""
+"""X API v2 error bodies ("problems"), in the documented shapes
+(https://docs.x.com/x-api/fundamentals/response-codes-and-errors)."""
 
 from __future__ import annotations
 

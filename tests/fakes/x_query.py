@@ -3,7 +3,8 @@
 Keywords (token match, case-insensitive; ``#tag``/``@name`` match only that token), ``"exact
 phrases"``, ``-`` negation, space = AND, ``OR``, ``( )``, and the operators ``from:``, ``to:``,
 ``lang:``, ``is:retweet|reply|quote|verified``, ``has:media|images|videos|links``. The stream
-is accent-sensitive, search accent-insensitive (reference §6). Unknown operators, unbalanced
+is accent-sensitive, search accent-insensitive
+(https://docs.x.com/x-api/posts/filtered-stream/integrate/build-a-rule). Unknown operators, unbalanced
 quotes or parentheses and clauses without a positive standalone term are errors.
 """
 

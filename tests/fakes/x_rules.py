@@ -1,7 +1,8 @@
 """Filtered-stream rules: server-side state and the GET/POST ``/2/tweets/search/stream/rules`` endpoints.
 
 Rules persist across connections; ids are strings; duplicates, invalid and too-long rules come
-back as HTTP 200/201 with ``errors`` and ``meta.summary``, never as an HTTP error (reference §3).
+back as HTTP 200/201 with ``errors`` and ``meta.summary``, never as an HTTP error
+(https://docs.x.com/x-api/stream/update-stream-rules).
 """
 
 from __future__ import annotations

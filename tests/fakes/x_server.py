@@ -34,7 +34,7 @@ JSON = dict[str, Any]
 
 @dataclass
 class XConfig:
-    """The tier's limits; defaults are pay-per-use (reference §6)."""
+    """The tier's limits; defaults are pay-per-use (https://docs.x.com/x-api/posts/filtered-stream/introduction)."""
 
     max_rules: int = 1000
     max_rule_length: int = 1024

@@ -1,4 +1,4 @@
-"""Jetstream events → :class:`~bot.models.Post` (reference sources.md §6).
+"""Jetstream events → :class:`~bot.models.Post` (https://github.com/bluesky-social/jetstream).
 
 :func:`decode` is the hot path, run on every frame of the whole network's post stream: one
 JSON parse and a few dict lookups. It returns the event's ``time_us`` (the cursor) and, for a

@@ -1,4 +1,7 @@
-"""Typed ``app.bsky.feed.post`` records (pydantic), as Jetstream carries them (reference sources.md §6).
+"""Typed ``app.bsky.feed.post`` records (pydantic), as Jetstream carries them.
+
+Lexicon: https://github.com/bluesky-social/atproto/blob/main/lexicons/app/bsky/feed/post.json;
+Jetstream: https://github.com/bluesky-social/jetstream.
 
 Only the fields SahelWatch reads are declared; unknown keys and unknown embed types are
 ignored. A record whose ``text`` is not a string, whose ``createdAt`` is not a timestamp, or

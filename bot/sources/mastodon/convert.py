@@ -1,4 +1,5 @@
-"""Mastodon Status JSON → :class:`~bot.models.Post` (reference sources.md §7), validated with pydantic.
+"""Mastodon Status JSON → :class:`~bot.models.Post` (https://docs.joinmastodon.org/entities/Status/),
+validated with pydantic.
 
 The post key is the status ``uri`` (its federation id), so the same status read from two
 instances, or from an account's timeline and a hashtag timeline, is stored once. A boost

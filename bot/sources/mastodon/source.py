@@ -43,7 +43,8 @@ class InstanceOptions:
 
 
 def id_order(status_id: str) -> tuple[int, str]:
-    """Status ids are opaque strings: compare by length, then lexically (reference §7)."""
+    """Status ids are opaque strings: compare by length, then lexically
+    (https://docs.joinmastodon.org/api/guidelines/#id)."""
     return len(status_id), status_id
 
 

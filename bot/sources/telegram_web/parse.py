@@ -1,7 +1,8 @@
 """A public channel's web preview page (``t.me/s/<channel>``) → Posts, with selectolax.
 
-The markup is undocumented (reference sources.md §4, from RSSHub and snscrape): each message is
-a ``div.tgme_widget_message`` with ``data-post="<channel>/<id>"``; its own text is the
+The markup is undocumented (as read by RSSHub, https://github.com/DIYgod/RSSHub/blob/master/lib/routes/telegram/channel.ts,
+and snscrape, https://github.com/JustAnotherArchivist/snscrape/blob/master/snscrape/modules/telegram.py):
+each message is a ``div.tgme_widget_message`` with ``data-post="<channel>/<id>"``; its own text is the
 ``.tgme_widget_message_text`` directly inside the bubble (a reply's quote and a document's
 caption hold other ones); the time is ``.tgme_widget_message_date time[datetime]``; photos are
 CSS ``background-image:url('…')`` on ``a.tgme_widget_message_photo_wrap``; videos are

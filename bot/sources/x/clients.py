@@ -28,7 +28,8 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 REST_TIMEOUT = 30.0  # seconds; tweepy sets none for REST calls
-# The fields SahelWatch asks for (reference §2): author, media, references, long text, language.
+# The fields SahelWatch asks for (https://docs.x.com/x-api/fundamentals/data-dictionary/reference):
+# author, media, references, long text, language.
 EXPANSIONS = [
     "author_id",
     "attachments.media_keys",

@@ -7,7 +7,8 @@ come for ``stall_seconds``, or at once when ``stop`` is set.
 ``reader``: One filtered-stream connection: tweepy's StreamingClient read loop in a daemon thread.
 
 tweepy's loop ends silently when a handler raises and sleeps up to 320 s between its own
-retries, which ``disconnect()`` cannot interrupt (reference §9). So this reader only pumps:
+retries, which ``disconnect()`` cannot interrupt (tweepy's ``BaseStream._connect`` in
+https://github.com/tweepy/tweepy/blob/master/tweepy/streaming.py). So this reader only pumps:
 every line, keep-alive and ending is handed to ``emit`` (never raising), and it calls
 ``disconnect()`` inside tweepy's error hooks, which stops tweepy before its sleep: the
 supervisor owns every reconnect. ``abort()`` shuts the socket down from another thread, so a

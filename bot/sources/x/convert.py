@@ -1,7 +1,8 @@
 """X API v2 payloads → :class:`~bot.models.Post`, through the typed models of ``schema``.
 
 Works on the raw JSON (dicts) validated into :mod:`bot.sources.x.schema` models, never on
-tweepy objects, so the raw payload is kept as it came. Quirks handled (reference §3): long
+tweepy objects, so the raw payload is kept as it came. Quirks handled (https://docs.x.com/x-api/fundamentals/data-dictionary/reference
+and real captures in https://github.com/DocNow/twarc-csv/tree/main/test-data): long
 posts carry their full text in ``note_tweet.text``; a repost's own text is truncated, its
 original is in ``includes.tweets``; media keys may name media missing from
 ``includes.media``; videos use the MP4 variant with the largest ``bit_rate`` (HLS variants
@@ -14,7 +15,7 @@ Never raises: a line is a post, an error object, a keep-alive, something unknown
 malformed (logged and skipped by the caller, with the reason). JSON is parsed behind the
 guards of :mod:`bot.sources.payload` (size, depth, digits) and validated into the typed models
 of :mod:`bot.sources.x.schema`. ``matching_rules`` ids may be JSON numbers and tags may be
-``""``, ``null`` or absent (reference §3); a malformed rule entry is ignored.
+``""``, ``null`` or absent (as in the captures above); a malformed rule entry is ignored.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ ACCOUNTS = "accounts"
 
 @dataclass(frozen=True)
 class Limits:
-    """The tier's rule limits (pay-per-use defaults; reference §6). Search queries: 512 characters."""
+    """The tier's rule limits (pay-per-use defaults; https://docs.x.com/x-api/posts/filtered-stream/introduction).
+    Search queries: 512 characters."""
 
     max_rules: int = 1000
     max_length: int = 1024

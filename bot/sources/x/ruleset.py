@@ -194,8 +194,9 @@ class XOptions:
     query_length: int = 512
     stall_seconds: float = 21.0
     """No line and no keep-alive for this long → reconnect. X sends a keep-alive every 20 s and
-    says to reconnect after 20 s of silence (the issue's 90 s is not in X's docs; the reference
-    wins); 21 s, like tweepy's read timeout, so a keep-alive that is just on time never races it."""
+    says to reconnect after 20 s of silence (https://docs.x.com/x-api/fundamentals/handling-disconnections;
+    the 90 s an issue once asked for is not in X's docs); 21 s, like tweepy's read timeout, so a
+    keep-alive that is just on time never races it."""
     check_seconds: float = 1.0
     """How often (real time) the stall check runs."""
     poll_seconds: float = 300.0

@@ -1,6 +1,7 @@
 """Typed X API v2 objects (pydantic): what a stream line or a page item must look like.
 
-Only the fields SahelWatch reads are declared; unknown keys are ignored (reference §3).
+Only the fields SahelWatch reads are declared; unknown keys are ignored
+(https://docs.x.com/x-api/fundamentals/data-dictionary/reference).
 Wrong types (``referenced_tweets`` that is a number, ``attachments`` that is a list, a media
 ``type`` that is a list), non-numeric ids and absurd numbers (a width of 10**30) are refused.
 Ids are numeric strings on the wire; ``matching_rules`` ids may be JSON numbers (coerced).

@@ -1,6 +1,7 @@
 """Watchlist terms → X rule atoms (keywords and quoted phrases), never narrower than our matcher.
 
-X's matching differs from SahelWatch's (reference §6): it is accent-sensitive on the stream,
+X's matching differs from SahelWatch's (https://docs.x.com/x-api/posts/filtered-stream/integrate/build-a-rule):
+it is accent-sensitive on the stream,
 has no prefix wildcard and no Arabic clitic or letter-variant folding. A rule is only a
 pre-filter, so each term becomes the spellings X must see to pass what our matcher would
 match: the term as written, plus the matcher's own folded forms

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.config import watchlists_dir
+from bot.pipeline.watchlist_reload import WatchlistHolder
 from bot.watchlist.limits import WatchlistLimits
-from bot.watchlist.reload import WatchlistHolder
 
 if TYPE_CHECKING:
     from bot.registry import Runtime

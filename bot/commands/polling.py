@@ -6,8 +6,8 @@ beside the collectors and delivery, then ``updater.stop()``, ``stop()`` and ``sh
 the app's ``stop`` event is set. The bot object is a second ``ExtBot`` built by
 :func:`bot.alerts.bot.make_bot`, so it uses the same ``SAHELWATCH_TELEGRAM_API_URL``.
 
-The component also hands routing the chat's controls (subscriptions, mutes) and the app the
-paused sources, before delivery is wired.
+Wired by :mod:`bot.components.commands`, which also hands routing the chat's controls
+(subscriptions, mutes) and the app the paused sources, before delivery is wired.
 """
 
 from __future__ import annotations
@@ -31,24 +31,13 @@ from bot.commands.registry import COMMANDS, bot_commands
 from bot.commands.services import Services
 
 if TYPE_CHECKING:
-    from bot.registry import Runtime
+    from bot.commands.services import Assembled
 
 log = logging.getLogger(__name__)
 
 
-def register(runtime: Runtime) -> None:
-    """Component: controls for routing and sources; the polling task when Telegram is on."""
-    if not runtime.live or runtime.settings.commands == "off":
-        return
-    controls = Controls(runtime.store)
-    runtime.routing_layer = lambda base: routing_with(base, controls)
-    runtime.source_paused = controls.source_paused
-    runtime.commands = CommandBot(runtime, controls)
-    runtime.tasks.append(runtime.commands.run)
-
-
 class CommandBot:
-    def __init__(self, runtime: Runtime, controls: Controls) -> None:
+    def __init__(self, runtime: Assembled, controls: Controls) -> None:
         self.runtime = runtime
         self.controls = controls
         self.services = Services(runtime, controls, self.routing)

@@ -1,4 +1,4 @@
-"""Wiring Telegram delivery into a running SahelWatch, and hot reload of ``channels.yaml``.
+"""Component: Telegram delivery in a running SahelWatch, and hot reload of ``channels.yaml``.
 
 Delivery is on when ``SAHELWATCH_TELEGRAM`` is ``on``, or ``auto`` with a bot token and a
 ``channels.yaml`` in the watchlists directory, and only for long-running commands (``run``).
@@ -9,14 +9,12 @@ An edit of ``channels.yaml`` is picked up within seconds; an invalid edit is log
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Callable, Collection
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.alerts.bot import make_bot
-from bot.alerts.channels import Known, load_routing
+from bot.alerts.channels import RoutingHolder
 from bot.alerts.delivery import Delivery
 from bot.alerts.limits import AlertLimits
 from bot.alerts.outbox import enqueue_hook
@@ -24,39 +22,9 @@ from bot.alerts.pacing import Pacer
 from bot.alerts.routing import Routing
 from bot.config import watchlists_dir
 from bot.errors import ConfigError
-from bot.watchlist.filewatch import FileHolder
 
 if TYPE_CHECKING:
     from bot.registry import Runtime
-
-log = logging.getLogger(__name__)
-
-
-class RoutingHolder(FileHolder[Routing]):
-    """The routing in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept).
-
-    ``known_topics`` (the watchlists' topic names) makes a topic that no watchlist defines an
-    error, ``languages`` (the configured ones) a language posts never carry.
-    """
-
-    what = "routing"
-
-    def __init__(self, path: Path, known_topics: Callable[[], set[str]] | None = None,
-                 languages: Collection[str] | None = None,
-                 labels: Callable[[], dict[str, str | None]] | None = None) -> None:
-        self.known_topics = known_topics
-        self.languages = languages
-        self.labels = labels
-        super().__init__(path)
-
-    def get(self) -> Routing:
-        """The routing in use, with the current watchlists' topic labels (``label:``/``internal:``)."""
-        routing = super().get()
-        return replace(routing, labels=self.labels()) if self.labels else routing
-
-    def _load(self) -> Routing:
-        topics = self.known_topics() if self.known_topics else None
-        return load_routing(self.path, known=Known(topics, self.languages))
 
 
 def channels_file(runtime: Runtime) -> Path:
