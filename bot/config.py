@@ -100,6 +100,12 @@ class Settings:
         "SAHELWATCH_TELEGRAM_PRIVATE_PACE", 1.0,
         "seconds between messages to one private chat: command replies, personal alerts (Telegram allows ~1/s)",
     )
+    webhook_pace: float = _setting(
+        "SAHELWATCH_WEBHOOK_PACE", 1.0, "seconds between two POSTs to one webhook of channels.yaml"
+    )
+    webhook_timeout: float = _setting(
+        "SAHELWATCH_WEBHOOK_TIMEOUT", 10.0, "connect and read timeout of a webhook POST, seconds (then retried)"
+    )
     commands: str = _setting(
         "SAHELWATCH_COMMANDS", "auto", "Telegram commands (long polling): auto (on with Telegram delivery), on, off"
     )

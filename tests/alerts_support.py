@@ -20,6 +20,7 @@ from bot.alerts.delivery import Delivery
 from bot.alerts.outbox import enqueue_hook
 from bot.alerts.pacing import Pacer
 from bot.alerts.routing import ChannelRule, Routing
+from bot.alerts.transport import Transport
 from bot.models import Match, Media, Post
 from bot.store.db import Store
 from bot.store.posts import Saved, save_post
@@ -48,6 +49,8 @@ class Bench:
     clock: ManualClock = field(default_factory=ManualClock)
     routing: Routing = field(default_factory=default_routing)
     stores: list[Store] = field(default_factory=list)
+    transports: list[Transport] = field(default_factory=list)
+    """Transports besides Telegram (a webhook's), given to every Delivery the bench makes."""
 
     def __post_init__(self) -> None:
         self.origin = self.clock.now
@@ -67,7 +70,7 @@ class Bench:
         self.store.post_hooks.append(enqueue_hook(lambda: self.routing, clock=self.wall))
         self.bot = make_bot(self.fake.token, self.fake.url)
         self.delivery = Delivery(self.store, self.bot, lambda: self.routing,
-                                 pacer=Pacer(self.clock, self.sleep), now=self.wall)
+                                 pacer=Pacer(self.clock, self.sleep), now=self.wall, transports=self.transports)
 
     def store_post(self, post: Post) -> Saved:
         saved = save_post(self.store, post)
@@ -94,6 +97,8 @@ async def bench_fixture(tmp_path: Path) -> AsyncIterator[Bench]:
         yield bench
         for store in bench.stores:
             store.close()
+        for transport in bench.transports:
+            await transport.close()
 
 
 def post(n: int, text: str, *, terms: Iterable[str] = (), topics: tuple[str, ...] = ("attack",),

@@ -3,6 +3,8 @@
 Uses the watchlists' node reader (:mod:`bot.watchlist.nodes`): duplicate keys are errors, YAML
 1.1 coercions (``no`` → False) are refused where text is expected, unknown keys get a
 did-you-mean hint. Chat ids may be written as numbers or quoted; ``@name`` must be quoted.
+A channel is a Telegram chat (``chat_id``) or a destination of another transport
+(:mod:`bot.alerts.destinations`: ``webhook: https://…``), never both.
 Given the watchlists' topic names and the configured languages, a topic no watchlist defines
 and an unknown language code (``fre``) are errors; a real language the bot does not detect is a
 warning. :func:`check_routing` returns every problem; :func:`parse_routing` raises on errors.
@@ -20,8 +22,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.alerts.destinations import DESTINATIONS, OPTION_KEYS
 from bot.alerts.languages import check_language
 from bot.alerts.routing import ChannelRule, Routing
+from bot.alerts.transport import Target
 from bot.errors import WatchlistError
 from bot.watchlist.filewatch import FileHolder
 from bot.watchlist.nodes import TAG, Reader, compose
@@ -29,7 +33,7 @@ from bot.watchlist.schema import Mark, Problem
 
 log = logging.getLogger(__name__)
 TOP_KEYS = ("channels", "admins", "analysts", "admin_chat_id")
-CHANNEL_KEYS = ("chat_id", "topics", "languages", "digest")
+CHANNEL_KEYS = ("chat_id", "topics", "languages", "digest", *(d.key for d in DESTINATIONS), *OPTION_KEYS)
 DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
 UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
 MIN_DIGEST = timedelta(minutes=5)
@@ -102,25 +106,50 @@ def _digest(reader: Reader, node: yaml.Node) -> timedelta | None:
     return period
 
 
-def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark], known: Known) -> ChannelRule | None:
-    fields = _fields(reader, node, CHANNEL_KEYS, "a channel")
+Where = tuple[str, str, "Target | None", str]
+"""A channel's destination: (outbox channel, transport, target, the key that named it)."""
+
+
+def _destination(reader: Reader, node: yaml.Node, fields: dict[str, yaml.Node]) -> Where | None:
+    """``chat_id`` (Telegram) or one other transport's key, with only that transport's options."""
+    keys = sorted((key for key in ("chat_id", *(d.key for d in DESTINATIONS)) if key in fields),
+                  key=lambda key: fields[key].start_mark.index)
+    if len(keys) > 1:
+        reader.report(fields[keys[1]], f"a channel has one destination: {keys[0]} or {keys[1]}, not both")
+        return None
+    kinds = [d for d in DESTINATIONS if d.key in fields]
+    for key in OPTION_KEYS:
+        if key in fields and not (kinds and key in kinds[0].options):
+            what = f"a {kinds[0].key} channel" if kinds else "a Telegram channel (chat_id)"
+            reader.report(fields[key], f"{key} is not a key of {what}")
+    if kinds:
+        found = kinds[0].read(reader, fields)
+        return (kinds[0].channel(found[0]), kinds[0].transport, found[1], kinds[0].key) if found else None
     if "chat_id" not in fields:
         if isinstance(node, yaml.MappingNode):
             reader.report(node, "a channel needs chat_id")
         return None
     chat_id = _chat_id(reader, fields["chat_id"], "chat_id")
-    if chat_id in seen:
-        reader.report(fields["chat_id"], f"chat_id {chat_id} is already routed at {seen[chat_id]}")
+    return (chat_id, "telegram", None, "chat_id") if chat_id is not None else None
+
+
+def _channel(reader: Reader, node: yaml.Node, seen: dict[str, Mark], known: Known) -> ChannelRule | None:
+    fields = _fields(reader, node, CHANNEL_KEYS, "a channel")
+    where = _destination(reader, node, fields)
+    if where is not None and where[0] in seen:
+        reader.report(fields[where[3]], f"{where[3]} {where[0]} is already routed at {seen[where[0]]}")
     topic_check = _topic_check(known.topics) if known.topics is not None else None
     topics = _texts(reader, fields["topics"], "topics", topic_check) if "topics" in fields else None
     language_check = _language_check(known.languages)
     languages = _texts(reader, fields["languages"], "languages", language_check) if "languages" in fields else None
     digest = _digest(reader, fields["digest"]) if "digest" in fields else None
-    if chat_id is None:
+    if where is None:
         return None
+    chat_id, transport, target, _ = where
     mark = reader.mark(node)
     seen.setdefault(chat_id, mark)
-    return ChannelRule(chat_id, topics, languages, digest, f"{mark.file}:{mark.line}")
+    return ChannelRule(chat_id, topics, languages, digest, f"{mark.file}:{mark.line}", transport=transport,
+                       target=target)
 
 
 def _channels(reader: Reader, node: yaml.Node | None, root: yaml.Node, known: Known) -> list[ChannelRule]:

@@ -107,7 +107,7 @@ class ChannelSender:
                 outbox.release(self.store, row.id, "stopped before sending")
                 return True
             try:
-                ref = await self.transport.send(Parcel(row.alert_key, self.chat_id, out, rung, self.target()))
+                ref = await self.transport.send(Parcel(row.alert_key, self.chat_id, row.kind, out, rung, self.target()))
             except RetryLater as exc:
                 backoff = self._hold(exc, backoff)
                 continue

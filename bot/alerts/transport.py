@@ -50,6 +50,8 @@ class Parcel:
     """The outbox row's ``alert_key``: the idempotency key, stable across retries and restarts."""
     channel: str
     """The outbox channel: a Telegram chat id, ``webhook:<name>``…"""
+    kind: str
+    """The outbox row's kind: ``alert`` (an update of a story's alert too), ``similar`` (an edit), ``digest``."""
     message: Outgoing
     form: Rung
     """Which form of ``message`` to send now (the sender walks down on :class:`Refused`)."""

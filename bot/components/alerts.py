@@ -1,4 +1,5 @@
-"""Component: Telegram delivery in a running SahelWatch, and hot reload of ``channels.yaml``.
+"""Component: delivery (Telegram, and the transports of :mod:`bot.alerts.destinations`) in a running
+SahelWatch, and hot reload of ``channels.yaml``.
 
 Delivery is on when ``SAHELWATCH_TELEGRAM`` is ``on``, or ``auto`` with a bot token and a
 ``channels.yaml`` in the watchlists directory, and only for long-running commands (``run``).
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.alerts.bot import make_bot
 from bot.alerts.channels import RoutingHolder
 from bot.alerts.delivery import Delivery
+from bot.alerts.destinations import DESTINATIONS
 from bot.alerts.limits import AlertLimits
 from bot.alerts.outbox import enqueue_hook
 from bot.alerts.pacing import Pacer
@@ -55,7 +57,8 @@ def register(runtime: Runtime) -> None:
     bot = make_bot(str(settings.telegram_bot_token), settings.telegram_api_url)
     limits = AlertLimits(url_chars=settings.alert_max_url_chars)
     pacer = Pacer(channel_interval=settings.telegram_pace, private_interval=settings.telegram_private_pace)
-    delivery = Delivery(runtime.store, bot, route, pacer=pacer, limits=limits)
+    delivery = Delivery(runtime.store, bot, route, pacer=pacer, limits=limits,
+                        transports=[d.build(settings) for d in DESTINATIONS])
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
     if watchlist is not None:

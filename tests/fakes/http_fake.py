@@ -1,7 +1,9 @@
-"""A tiny threaded HTTP/1.1 server on 127.0.0.1:0 for the web fakes (Telegram preview, Mastodon).
+"""A tiny threaded HTTP/1.1 server on 127.0.0.1:0 for the web fakes (Telegram preview, Mastodon,
+webhook receivers).
 
 A fake subclasses :class:`HttpFake` and implements :meth:`HttpFake.respond`; the server calls it
-for every request and logs each one in :attr:`HttpFake.requests`. ``down = True`` makes every
+for every request (GET, or POST with its ``body``; a POST body over ``max_body`` bytes is refused with
+413 unread) and logs each one in :attr:`HttpFake.requests`. ``down = True`` makes every
 request fail with 503 (a server that is down); :meth:`HttpFake.close_port` makes it unreachable.
 """
 
@@ -19,6 +21,7 @@ class Request:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    body: bytes = b""
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -37,6 +40,7 @@ class HttpFake:
     """Start with ``with Subclass() as fake``; ``fake.url`` is its base URL."""
 
     name = "http-fake"
+    max_body = 1 << 20
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
@@ -74,12 +78,24 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "fake"
 
     def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        fake: HttpFake = self.server.fake  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > fake.max_body:
+            self.close_connection = True
+            self._send(Reply(413, '{"error": "body too large"}'))
+            return
+        self._handle("POST", self.rfile.read(length))
+
+    def _handle(self, method: str, body: bytes = b"") -> None:
         fake: HttpFake = self.server.fake  # type: ignore[attr-defined]
         parts = urlsplit(self.path)
         query: dict[str, list[str]] = {}
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
             query.setdefault(key, []).append(value)
-        request = Request("GET", parts.path, query, {k.lower(): v for k, v in self.headers.items()})
+        request = Request(method, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, body)
         with fake.lock:
             fake.requests.append(request)
         reply = Reply(503, "down") if fake.down else fake.respond(request)
