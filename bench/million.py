@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import signal
 import sqlite3
 import statistics
@@ -90,9 +91,10 @@ def ingest(command: str, src: Path, db: Path, n: int, env: dict[str, str]) -> Ru
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "bot", *args, "--db", str(db)], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    run = Run()
+    run, last = Run(), 0.0
     while child.poll() is None:
         rss, peak, wchar = proc_status(child.pid)
+        rss = last = rss or last  # `replay` exits at the end: then its last sample
         done = int(cursor(db) or 0)
         run.peak, run.wchar, run.samples = max(run.peak, peak), max(run.wchar, wchar), run.samples + 1
         for mark in MARKS:
@@ -102,10 +104,13 @@ def ingest(command: str, src: Path, db: Path, n: int, env: dict[str, str]) -> Ru
             break
         time.sleep(1.0)
     run.seconds = time.perf_counter() - started
+    done = int(cursor(db) or 0)  # `replay` may have exited between two samples
+    run.rss_at.update({m: last for m in MARKS if m not in run.rss_at and done >= m * n})
     if child.poll() is None:
         child.send_signal(signal.SIGTERM)
     _out, err = child.communicate(timeout=600)
     run.code = child.returncode
+    run.peak = max(run.peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # our first child
     if run.code != 0:
         print(f"sahelwatch {command} exited {run.code}:\n{err[-2000:]}")
     return run

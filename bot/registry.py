@@ -16,7 +16,7 @@ Tests add a source for the length of a ``with REGISTRY.plugged(plugin):`` block.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -53,13 +53,15 @@ LIVE_ONLY = frozenset({
 })
 """Components that add nothing to one-shot commands (``live`` False: demo, replay, analyze), so
 those never import them (nor tweepy, PTB, httpx and prometheus_client with them: ~25 MB)."""
-SOURCES = (
-    "bot.sources.x.source",
-    "bot.sources.feeds",
-    "bot.sources.telegram_web.component",
-    "bot.sources.bluesky.component",
-    "bot.sources.mastodon.component",
-)
+SOURCES = {
+    "bot.sources.x.source": "x",
+    "bot.sources.feeds": "feeds",
+    "bot.sources.telegram_web.component": "telegram_channels",
+    "bot.sources.bluesky.component": "bluesky",
+    "bot.sources.mastodon.component": "mastodon",
+}
+"""Source module -> its ``PLUGIN.switch`` (the Settings field): a source switched ``off`` is not even
+imported (tweepy alone is ~8 MB)."""
 
 
 @dataclass
@@ -106,9 +108,9 @@ Component = Callable[[Runtime], None]
 
 
 class Registry:
-    def __init__(self, components: Sequence[str], sources: Sequence[str],
+    def __init__(self, components: Sequence[str], sources: Mapping[str, str],
                  live_only: frozenset[str] = frozenset()) -> None:
-        self._components, self._sources, self._live_only = tuple(components), tuple(sources), live_only
+        self._components, self._sources, self._live_only = tuple(components), dict(sources), live_only
         self._plugged: list[SourcePlugin] = []
 
     def components(self, live: bool = True) -> list[Component]:
@@ -116,8 +118,11 @@ class Registry:
         return [importlib.import_module(name).register for name in self._components
                 if live or name not in self._live_only]
 
-    def sources(self) -> list[SourcePlugin]:
-        return [importlib.import_module(name).PLUGIN for name in self._sources] + self._plugged
+    def sources(self, settings: Settings | None = None) -> list[SourcePlugin]:
+        """Every source plugin (with ``settings``: but those switched ``off`` there, never imported)."""
+        wanted = [name for name, switch in self._sources.items()
+                  if settings is None or getattr(settings, switch) != "off"]
+        return [importlib.import_module(name).PLUGIN for name in wanted] + self._plugged
 
     @contextmanager
     def plugged(self, plugin: SourcePlugin) -> Iterator[None]:

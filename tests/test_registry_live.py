@@ -1,11 +1,13 @@
-"""One-shot commands (demo, replay, analyze) load no live-only component, nor its network libraries."""
+"""What is not used is not imported: live-only components in one-shot commands (demo, replay, analyze),
+sources switched off."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
-from bot.registry import COMPONENTS, LIVE_ONLY, REGISTRY
+from bot.registry import COMPONENTS, LIVE_ONLY, REGISTRY, SOURCES
 
 NETWORK = ("telegram", "tweepy", "httpx", "requests", "prometheus_client", "websockets")
 CHECK = """
@@ -32,3 +34,17 @@ def test_one_shot_commands_import_no_live_component_nor_network_library() -> Non
 
 def test_live_runs_get_every_component_in_order() -> None:
     assert [f.__module__ for f in REGISTRY.components(live=True)] == list(COMPONENTS)
+
+
+def test_each_source_module_is_listed_with_its_plugins_switch() -> None:
+    assert {name: importlib.import_module(name).PLUGIN.switch for name in SOURCES} == SOURCES
+
+
+def test_a_source_switched_off_is_not_imported() -> None:
+    check = ("import sys; from bot.config import Settings; from bot.registry import REGISTRY; "
+             "names = [p.name for p in REGISTRY.sources(Settings.from_env({'SAHELWATCH_X': 'off'}))]; "
+             "print(','.join(names)); print('tweepy' in sys.modules)")
+    names, tweepy = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                                   check=True).stdout.splitlines()
+    assert "x" not in names.split(",") and "feeds" in names.split(",")
+    assert tweepy == "False"

@@ -41,7 +41,8 @@ def configured(kit: Kit) -> list[Source]:
     """Every source the switched-on plugins build from ``kit`` (none connects yet)."""
     from bot.registry import REGISTRY
 
-    return [source for plugin in REGISTRY.sources() if switched_on(plugin, kit) for source in plugin.build(kit)]
+    return [source for plugin in REGISTRY.sources(kit.settings) if switched_on(plugin, kit)
+            for source in plugin.build(kit)]
 
 
 def make_kit(runtime: Runtime, holder: SourcesFileHolder) -> Kit:

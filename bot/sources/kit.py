@@ -1,7 +1,8 @@
 """The collection kit: how a source plugs into SahelWatch, and what it is given.
 
-**Registering.** A source is a module named once, in ``SOURCES`` of :mod:`bot.registry`
-(Datasette's default-plugins pattern). The module defines ``PLUGIN``, a :class:`SourcePlugin`::
+**Registering.** A source is a module named once, in ``SOURCES`` of :mod:`bot.registry`, with its
+switch (so a source switched ``off`` is never imported; Datasette's default-plugins pattern). The
+module defines ``PLUGIN``, a :class:`SourcePlugin`::
 
     PLUGIN = SourcePlugin(
         name="feeds",                      # also the prefix of its sources' names ("feed:...")
