@@ -197,6 +197,10 @@ class Settings:
     dedupe_min_chars: int = _setting(
         "SAHELWATCH_DEDUPE_MIN_CHARS", 20, "shorter normalised texts get only the exact-text check"
     )
+    dedupe_index_mb: float = _setting(
+        "SAHELWATCH_DEDUPE_INDEX_MB", 32.0,
+        "memory for the near-duplicate band index (320 bytes a post in the window; the oldest go first)",
+    )
     story_window_hours: float = _setting(
         "SAHELWATCH_STORY_WINDOW_HOURS", 48.0,
         "posts this close in time about the same place, event and numbers are one story (one alert, then edits)",
@@ -322,6 +326,8 @@ class Settings:
             raise ConfigError("SAHELWATCH_DEDUPE_THRESHOLD must be greater than 0 and at most 1")
         if not self.dedupe_window_days > 0:
             raise ConfigError("SAHELWATCH_DEDUPE_WINDOW_DAYS must be greater than 0")
+        if not self.dedupe_index_mb > 0:
+            raise ConfigError("SAHELWATCH_DEDUPE_INDEX_MB must be greater than 0")
 
     def _validate_urls(self) -> None:
         """Every ``*_URL`` setting: the scheme family of its default (http(s), or ws(s)) and a host."""

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from bot.components.pipeline import prune_task
 from bot.config import Settings
 from bot.models import Post, Refs
-from bot.pipeline import Pipeline, build_pipeline
+from bot.pipeline import Pipeline, band_index, build_pipeline
 from bot.pipeline.dedupe_index import cluster_info, prune
 from bot.runtime import assemble
 from bot.store.db import Store
@@ -210,9 +210,10 @@ def test_window_and_prune(pipeline: Pipeline, db: Database) -> None:
     with pipeline.context.store.write() as wdb:  # type: ignore[union-attr]
         assert prune(wdb, T0 + timedelta(days=1)) == 1
     assert db.execute("SELECT count(*) FROM dedupe_posts WHERE post_key = 'x:1'").fetchone()[0] == 0
-    first_id = db.execute("SELECT id FROM posts WHERE key = 'x:1'").fetchone()[0]
-    assert db.execute("SELECT count(*) FROM dedupe_bands WHERE post_id = ?", [first_id]).fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM dedupe_bands").fetchone()[0] == 16  # post 2's bands stay
+    first_id, second_id = [r[0] for r in db.execute("SELECT id FROM posts WHERE key IN ('x:1', 'x:2') ORDER BY id")]
+    bands = band_index.for_db(db)
+    assert bands.post_ids() == {second_id} and first_id not in bands.post_ids()
+    assert len(bands) == 16  # post 2's 16 bucket entries stay
     assert ingest(pipeline, BASE, "3", minutes=8 * 24 * 60 + 5).duplicate_of == "x:2"
 
 

@@ -41,7 +41,7 @@ def build_pipeline(settings: Settings, store: Store, **extras: Any) -> Pipeline:
     extras.setdefault("language", tagger_for(LanguageSettings.from_settings(settings)))
     extras.setdefault("dedupe", DedupeSettings.from_settings(settings))
     extras.setdefault("story", StorySettings.from_settings(settings))
-    dedupe_index.install(store)
+    dedupe_index.install(store, settings.dedupe_index_mb)
     story_index.install(store)
     stages: list[Stage] = [normalise, language, dedupe, match, enrich, story]
     return Pipeline(stages, Context(store=store, extras=dict(extras)))

@@ -1,21 +1,23 @@
 """The dedupe index, kept in SQLite (not in RAM) so it survives restarts and stays small.
 
-Tables (created by the store's migrations ``0002_dedupe_index`` and ``0080_dedupe_prefix``,
-bot/store/migrations.py):
+Tables (created by the store's migrations ``0002_dedupe_index``, ``0080_dedupe_prefix`` and
+``0091_bands_in_memory``, bot/store/migrations.py):
 
 - ``dedupe_posts``: one row per indexed post: its cluster head (``first_key``), the
   ``posts`` row id, content hash, language, creation time (unix seconds), MinHash signature
-  (64 × uint32 blob) and the normalised words and key words used to verify candidates.
+  (64 × uint32 blob; only for posts that are near-duplicate targets: not for exact copies,
+  short texts or texts cut with "…") and the normalised words and key words used to verify
+  candidates.
 - ``prefix`` (added by migration ``0080_dedupe_prefix``): a hash of the first
   :data:`PREFIX_WORDS` normalised words, so a copy cut short with "…" finds the post it is a
   prefix of (:func:`prefixed`).
-- ``dedupe_bands``: ``(band, hash, created_at, post_id)`` LSH band keys, ``WITHOUT ROWID``
-  so the primary key is the only B-tree, and each bucket reads newest first.
 
-The store calls :func:`index_post` and :func:`count_repost` (its post hooks, see
-:func:`install`) inside the write transaction that stores each new post; a background task
-calls :func:`prune` to drop what is older than the window. Cluster facts for alerts come from
-``posts.duplicate_of`` (:func:`cluster_info`), which is never pruned.
+The LSH band buckets are built in memory from those signatures (:mod:`bot.pipeline.band_index`;
+they used to be a ``dedupe_bands`` table, dropped by migration 0091). The store calls
+:func:`index_post` and :func:`count_repost` (its post hooks, see :func:`install`) inside the
+write transaction that stores each new post; a background task calls :func:`prune` to drop
+what is older than the window. Cluster facts for alerts come from ``posts.duplicate_of``
+(:func:`cluster_info`), which is never pruned.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from bot.models import Post
+from bot.pipeline import band_index
 from bot.pipeline.fingerprint import fingerprint, is_cut
 from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
 from bot.pipeline.similar import Features
@@ -91,23 +94,21 @@ def candidates(
 
     At most ``limit``, those sharing the most bands first (a proxy for similarity), then the
     oldest. Work stays bounded when templated posts fill a bucket: each bucket is read newest
-    first, at most ``per_band`` rows (an index range scan per band; a story's copies arrive
-    close together, and any member leads to the cluster's head).
+    first, at most ``per_band`` entries (a story's copies arrive close together, and any member
+    leads to the cluster's head). The buckets are in memory (:mod:`bot.pipeline.band_index`);
+    the features of the ``limit`` best come from ``dedupe_posts`` (an entry whose post is gone
+    is passed over).
     """
-    bucket = (
-        "SELECT * FROM (SELECT post_id FROM dedupe_bands WHERE band = ? AND hash = ?"
-        " AND created_at BETWEEN ? AND ? ORDER BY created_at DESC LIMIT ?)"
-    )
-    hits = " UNION ALL ".join([bucket] * len(bands))
-    params = [v for band, value in enumerate(bands) for v in (band, value, since, until, per_band)]
-    sql = (
-        "SELECT p.post_key, p.first_key, p.created_at, p.lang, p.signature, p.words, p.keys FROM"
-        f" (SELECT post_id, count(*) AS shared FROM ({hits}) GROUP BY post_id) AS b"
-        " JOIN dedupe_posts AS p ON p.post_id = b.post_id"
-        " ORDER BY b.shared DESC, p.created_at, p.post_id LIMIT ?"
-    )
-    rows = db.conn.execute(sql, [*params, limit]).fetchall()
-    return [_indexed(row) for row in rows]
+    ranked = band_index.for_db(db).candidates(bands, since, until, per_band)
+    found: list[Indexed] = []
+    while ranked and len(found) < limit:
+        take, ranked = ranked[: limit - len(found)], ranked[limit - len(found):]
+        marks = ", ".join("?" * len(take))
+        rows = {row[0]: row[1:] for row in db.conn.execute(
+            "SELECT post_id, post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
+            f" WHERE post_id IN ({marks})", take).fetchall()}
+        found += [_indexed(rows[pid]) for pid in take if pid in rows]
+    return found
 
 
 def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> list[tuple[str, str | None]]:
@@ -154,44 +155,27 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     fp = fingerprint(post.norm_text or clean(post.text))
     words, keys = fp.norm, " ".join(sorted(fp.keys))
     created = epoch(post.created_at)
+    banded = bool(post.signature) and not is_cut(post.text)
     cursor = db.conn.execute(
         "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang,"
         " created_at, signature, words, keys, prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
-         created, _blob(post), words, keys, prefix_key(words)],
+         created, _blob(post) if banded else None, words, keys, prefix_key(words)],
     )
-    if cursor.rowcount and post.signature and not is_cut(post.text):
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO dedupe_bands (band, hash, created_at, post_id) VALUES (?, ?, ?, ?)",
-            [(band, value, created, post_row_id) for band, value in enumerate(_bands(post))],
-        )
+    if cursor.rowcount and banded:
+        band_index.for_db(db).add(post_row_id, created, band_keys(np.array(post.signature, dtype=np.uint32)))
 
 
 def _blob(post: Post) -> bytes | None:
     return to_bytes(np.array(post.signature, dtype=np.uint32)) if post.signature else None
 
 
-def _bands(post: Post) -> list[int]:
-    return band_keys(np.array(post.signature, dtype=np.uint32))
-
-
 def prune(db: Database, before: datetime) -> int:
-    """Forget posts created before ``before``; return how many were dropped.
-
-    Band rows are deleted by their primary key, rebuilt from each pruned post's signature: an
-    index range scan on ``dedupe_posts.created_at`` and 16 key lookups per post, never a scan
-    of the whole bands table (16 rows per post)."""
+    """Forget posts created before ``before``; return how many were dropped (an index range
+    scan on ``dedupe_posts.created_at``; the band index drops them at its next merge)."""
     cutoff = epoch(before)
-    rows = db.conn.execute(
-        "SELECT post_id, created_at, signature FROM dedupe_posts WHERE created_at < ?", [cutoff]
-    ).fetchall()
-    db.conn.executemany(
-        "DELETE FROM dedupe_bands WHERE band = ? AND hash = ? AND created_at = ? AND post_id = ?",
-        [(band, value, created, post_id) for post_id, created, blob in rows if blob
-         for band, value in enumerate(band_keys(from_bytes(blob)))],
-    )
-    db.conn.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff])
-    return len(rows)
+    band_index.for_db(db).prune(cutoff)
+    return db.conn.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
 
 
 class WindowPrune:
@@ -222,8 +206,10 @@ def count_repost(db: Database, post: Post, post_row_id: int | None = None) -> No
         db.conn.execute("UPDATE posts SET repost_count = repost_count + 1 WHERE key = ?", [original])
 
 
-def install(store: Store) -> None:
-    """Register the index hooks on ``store`` once (the dedupe stage relies on them)."""
+def install(store: Store, index_mb: float | None = None) -> None:
+    """Register the index hooks on ``store`` once (the dedupe stage relies on them), and build
+    its in-memory band index (within ``index_mb``, SAHELWATCH_DEDUPE_INDEX_MB)."""
+    band_index.for_db(store.db, index_mb)
     for hook in (index_post, count_repost):
         if hook not in store.post_hooks:
             store.post_hooks.append(hook)

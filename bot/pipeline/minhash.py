@@ -65,9 +65,14 @@ def signature(text: str) -> Signature:
 
 
 def band_keys(sig: Signature) -> list[int]:
-    """One signed 64-bit key per band (SQLite INTEGER), band ``i`` at index ``i``."""
-    rows = sig.astype(np.uint64).reshape(BANDS, ROWS)
-    return (rows @ _BAND_MIX).view(np.int64).tolist()
+    """One signed 64-bit key per band, band ``i`` at index ``i``."""
+    return band_matrix(sig.reshape(1, NUM_PERM))[0].tolist()
+
+
+def band_matrix(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+    """:func:`band_keys` of each row of an ``(n, 64)`` array of signatures, as ``(n, 16)``."""
+    rows = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
+    return (rows @ _BAND_MIX).view(np.int64)
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -79,5 +84,6 @@ def to_bytes(sig: Signature) -> bytes:
     return sig.astype("<u4").tobytes()
 
 
-def from_bytes(blob: bytes) -> Signature:
-    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+def from_bytes(blob: bytes | None) -> Signature:
+    """The stored signature (empty when none was stored: exact copies, short or cut texts)."""
+    return np.frombuffer(blob or b"", dtype="<u4").astype(np.uint32)

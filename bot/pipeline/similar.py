@@ -92,7 +92,12 @@ def keys_replaced(a: Features, b: Features) -> bool:
     if not only_a or not only_b:
         return False
     extra_a, extra_b = a.words - b.words, b.words - a.words
-    return any(not _close(w, extra_b) for w in only_a) and any(not _close(w, extra_a) for w in only_b)
+    return _replaced(only_a, extra_b) and _replaced(only_b, extra_a)
+
+
+def _replaced(keys: frozenset[str], others: frozenset[str]) -> bool:
+    """Some key word has no close spelling among ``others`` (a number never has one)."""
+    return any(_has_digit(w) or not _close(w, others) for w in keys)
 
 
 def verify(new: Features, stored: Features, threshold: float) -> float | None:

@@ -76,14 +76,17 @@ def relation(post: Post, other: index.Reported) -> int:
 
 
 def same_incident(db: object, post: Post, window: timedelta) -> str | None:
+    """The earliest story at the post's very place that fits, else the earliest at a parent or
+    child place (a town and its admin-1 region)."""
     if post.place is None:
         return None
-    best: tuple[int, str] | None = None
-    for other in index.reported_in(db, post.place.country, post.created_at, window):  # type: ignore[arg-type]
-        level = relation(post, other)
-        if level and (best is None or level > best[0]):
-            best = (level, other.story)
-    return best[1] if best else None
+    for exact in (True, False):
+        if not exact and not post.event:
+            return None  # a parent/child place needs the same event type on both sides
+        for other in index.reported_in(db, post, window, exact=exact):  # type: ignore[arg-type]
+            if relation(post, other):
+                return other.story
+    return None
 
 
 def update_reason(facts: index.StoryFacts | None, post: Post) -> str | None:

@@ -23,7 +23,8 @@ from bot.models import Casualties, Post
 if TYPE_CHECKING:
     from bot.store.db import Store
 
-CANDIDATES = 300
+CANDIDATES = 20
+"""Rows read per post by :func:`reported_in` (best first: the exact place, then the earliest)."""
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,36 @@ def story_linking(db: Database, links: tuple[str, ...], moment: datetime, window
     return row[0] if row else None
 
 
-def reported_in(db: Database, country: str, moment: datetime, window: timedelta) -> list[Reported]:
-    """Posts with a story in ``country`` within ``window`` of ``moment``, oldest first."""
+def reported_in(db: Database, post: Post, window: timedelta, *, exact: bool,
+                limit: int = CANDIDATES) -> list[Reported]:
+    """Posts within ``window`` of ``post`` that may report its incident, oldest first: at its very
+    place (``exact``), else at its admin-1 region or at a place in it (when it is a region); in
+    its country, with compatible numbers and event type (the SQL form of
+    :func:`bot.pipeline.story.relation`, which checks each row again). An index range scan
+    (``idx_posts_place``, ``idx_posts_admin1``) read in time order, which stops at ``limit``."""
+    place = post.place
+    if place is None:
+        return []
+    span, cas = _span(post.created_at, window), post.casualties
+    numbers = " AND ".join(f"(p.{col} IS NULL OR ? IS NULL OR abs(p.{col} - ?) <= max(3, max(p.{col}, ?) / 2))"
+                           for col in ("killed", "wounded", "kidnapped"))
+    if exact:
+        where, args = "p.place = ?", [place.name]
+        event, event_args = ("(p.event = ? OR p.event IS NULL)", [post.event]) if post.event else (
+            "p.event IS NOT NULL", [])
+    else:  # a parent or child place: both sides must name the same event type
+        where = "(p.id IN (SELECT id FROM posts WHERE place = ? AND created_at BETWEEN ? AND ?)" \
+                " OR p.id IN (SELECT id FROM posts WHERE admin1 = ? AND created_at BETWEEN ? AND ?))"
+        args = [place.admin1 or place.name, *span, place.name, *span]
+        event, event_args = "p.event = ?", [post.event]
     rows = db.execute(
         f"SELECT {STORY_KEY}, p.place, p.admin1, p.event, p.killed, p.wounded, p.kidnapped FROM {WITH_STORY}"
-        " WHERE p.country = ? AND p.created_at BETWEEN ? AND ?"
+        f" WHERE {where} AND p.created_at BETWEEN ? AND ? AND p.country = ? AND {numbers} AND {event}"
         " ORDER BY p.created_at, p.id LIMIT ?",
-        [country, *_span(moment, window), CANDIDATES],
+        [*args, *span, place.country, *(v for n in (cas.killed, cas.wounded, cas.kidnapped) for v in (n, n, n)),
+         *event_args, limit],
     ).fetchall()
-    return [Reported(key, place, admin1, event, Casualties(k, w, n)) for key, place, admin1, event, k, w, n in rows]
+    return [Reported(key, at, admin1, event, Casualties(k, w, n)) for key, at, admin1, event, k, w, n in rows]
 
 
 def facts(db: Database, key: str) -> StoryFacts | None:

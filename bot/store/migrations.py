@@ -196,6 +196,29 @@ def m0060_commands(db: sqlite_utils.Database) -> None:
     )
 
 
+# --- 0090-0099: ingest at batch speed (issue 17) ------------------------------------------------
+@MIGRATIONS(name="0090_ingest_indexes")
+def m0090_ingest_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes the story stage reads (posts at a place or in a region within a window), and
+    ``idx_posts_content_hash`` dropped: no query reads it (exact-text dedupe reads
+    ``dedupe_posts``), yet every insert paid for it, 55 bytes a post."""
+    db.execute("DROP INDEX IF EXISTS idx_posts_content_hash")
+    db.execute("CREATE INDEX idx_posts_place ON posts (place, created_at) WHERE place IS NOT NULL")
+    db.execute("CREATE INDEX idx_posts_admin1 ON posts (admin1, created_at) WHERE admin1 IS NOT NULL")
+
+
+@MIGRATIONS(name="0091_bands_in_memory")
+def m0091_bands_in_memory(db: sqlite_utils.Database) -> None:
+    """LSH band buckets move to memory (bot/pipeline/band_index.py), built from the signatures
+    in ``dedupe_posts``: a post that had no bands (a text cut with "…") keeps no signature, and
+    the ``dedupe_bands`` table (16 rows a post, a fifth of the database) is dropped."""
+    db.execute(
+        "UPDATE dedupe_posts SET signature = NULL WHERE signature IS NOT NULL"
+        " AND post_id NOT IN (SELECT post_id FROM dedupe_bands WHERE band = 0)"
+    )
+    db.execute("DROP TABLE dedupe_bands")
+
+
 # --- alert transports (0100-0109): delivery through a transport interface (bot/alerts/transport.py) ---
 
 

@@ -1,0 +1,213 @@
+"""The LSH band index of the dedupe window, in memory (numpy), rebuilt from SQLite at start.
+
+Near-duplicate candidates used to be read from a ``dedupe_bands`` table: 16 rows a post,
+inserted at random places of a B-tree (most of the bytes each commit wrote, a fifth of the
+database) and 16 range scans a post to read them back. The signatures those rows were made
+from are in ``dedupe_posts`` anyway, so the index now lives in memory:
+
+- three runs of entries, one per (post, band): bucket key, minus the creation time, post id
+  (:data:`ENTRY`, 20 bytes), so a bucket reads newest first: ``pending`` (a dict of the last
+  additions, up to 1,024 entries), ``small`` (a sorted array, folded into ``big`` once it holds
+  an eighth as much: each fold is one ``np.insert``, never a sort of everything);
+- a lookup is a few vectorised steps: two ``np.searchsorted`` per run for the 16 buckets
+  (bounded by ``[since, until]``), then the ``per_band`` newest of each bucket, then the
+  posts ranked;
+- bounded: at most ``budget_mb`` (``SAHELWATCH_DEDUPE_INDEX_MB``, 320 bytes a post), the
+  oldest entries dropped first, and nothing older than the window is kept;
+- built at first use from the ``dedupe_posts`` rows that have a signature (newest first, up to
+  the budget), and brought up to date from the rows another connection committed
+  (``PRAGMA data_version`` changes only then) before each lookup and each addition.
+
+The answer is what the table's query gave: the ``per_band`` newest entries of each bucket
+created inside ``[since, until]``, the posts sharing the most bands first, then the oldest.
+An entry whose post is gone (pruned, or its transaction rolled back) is skipped when its
+features are read (:func:`bot.pipeline.dedupe_index.candidates`); verification decides.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+from sqlite_utils import Database
+
+from bot.pipeline.minhash import BANDS, band_matrix
+
+_BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
+_INDEXES: weakref.WeakKeyDictionary[Database, BandIndex] = weakref.WeakKeyDictionary()
+
+
+def bucket_keys(bands: Sequence[int] | np.ndarray) -> np.ndarray:
+    """One uint64 per band: its key mixed with the band's number (buckets of bands differ)."""
+    values = np.asarray(bands, dtype=np.int64).view(np.uint64)
+    return values + np.arange(values.shape[-1], dtype=np.uint64) * _BAND_SALT
+
+
+ENTRY = np.dtype([("key", "<u8"), ("newest", "<i8"), ("id", "<u4")])
+"""One (post, band) entry: bucket key, minus the post's creation time, post id. Sorted
+ascending, a bucket reads newest first."""
+
+
+class BandIndex:
+    """Band buckets of the posts in the dedupe window (see the module docstring)."""
+
+    def __init__(self, budget_mb: float = 32.0) -> None:
+        self.budget = max(BANDS, int(budget_mb * 2**20 / ENTRY.itemsize))
+        self.big: Run = _run(np.empty(0, ENTRY))
+        self.small: Run = _run(np.empty(0, ENTRY))
+        self.pending: dict[int, list[tuple[int, int]]] = {}
+        self.pending_count = 0
+        self.last_id = 0
+        self.version: int | None = None
+        self.floor = -(2**62)
+
+    # --- keeping up with the database ---------------------------------------------------------
+    def sync(self, db: Database) -> None:
+        """Load what another connection committed since we last looked (all of it at first use)."""
+        version = db.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version == self.version:
+            return
+        self.version = version
+        rows = db.conn.execute(
+            "SELECT post_id, created_at, signature FROM dedupe_posts WHERE post_id > ? AND signature IS NOT NULL"
+            " ORDER BY created_at DESC LIMIT ?",
+            [self.last_id, self.budget // BANDS + 1],
+        ).fetchall()
+        if rows:
+            sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u4").reshape(len(rows), -1)
+            entries = np.empty(len(rows) * BANDS, ENTRY)
+            entries["key"] = bucket_keys(band_matrix(sigs.astype(np.uint32))).ravel()
+            entries["newest"] = -np.repeat(np.array([r[1] for r in rows], np.int64), BANDS)
+            entries["id"] = np.repeat(np.array([r[0] for r in rows], np.uint32), BANDS)
+            self.small = _merged(self.small, np.sort(entries))
+            self.last_id = max(self.last_id, max(r[0] for r in rows))
+            self._settle()
+
+    def add(self, post_id: int, created: int, bands: Sequence[int]) -> None:
+        """Index a post the caller is storing (inside its write transaction)."""
+        for key in bucket_keys(bands).tolist():
+            self.pending.setdefault(key, []).append((-created, post_id))
+        self.pending_count += len(bands)
+        self.last_id = max(self.last_id, post_id)
+        if self.pending_count >= 1024:
+            entries = [(key, newest, pid) for key, items in self.pending.items() for newest, pid in items]
+            self.pending, self.pending_count = {}, 0
+            self.small = _merged(self.small, np.sort(np.array(entries, ENTRY)))
+            self._settle()
+
+    def prune(self, before: int) -> None:
+        """Forget entries created before ``before``."""
+        self.floor = max(self.floor, before)
+        self.big, self.small = (_kept(run, -run[1] >= self.floor) for run in self.runs)
+        self.pending = {key: kept for key, items in self.pending.items()
+                        if (kept := [e for e in items if -e[0] >= self.floor])}
+        self.pending_count = sum(map(len, self.pending.values()))
+
+    def __len__(self) -> int:
+        return len(self.big[0]) + len(self.small[0]) + self.pending_count
+
+    def post_ids(self) -> set[int]:
+        """The posts that have entries (for checks and tests)."""
+        pending = {pid for items in self.pending.values() for _, pid in items}
+        return pending | set(self.big[2].tolist()) | set(self.small[2].tolist())
+
+    def _settle(self) -> None:
+        """Fold the small run into the big one once it holds an eighth as much, dropping what
+        is older than the pruned floor and, over budget, the oldest entries."""
+        if len(self.small[0]) * 8 < len(self.big[0]):
+            return
+        keys, newest, ids = _merged(self.big, _entries(self.small))
+        keep = -newest >= self.floor
+        if np.count_nonzero(keep) > self.budget:
+            keep &= -newest >= np.partition(-newest[keep], -self.budget)[-self.budget]
+        self.big, self.small = _kept((keys, newest, ids), keep), _run(np.empty(0, ENTRY))
+
+    @property
+    def runs(self) -> tuple[Run, Run]:
+        return self.big, self.small
+
+    # --- lookups ------------------------------------------------------------------------------
+    def candidates(self, bands: Sequence[int], since: int, until: int, per_band: int = 25) -> list[int]:
+        """Post ids sharing band buckets with ``bands`` inside ``[since, until]``, the posts
+        sharing the most first, then the oldest (then the lowest id)."""
+        keys = bucket_keys(bands)
+        parts = [_read(run, keys, since, until, per_band) for run in self.runs if len(run[0])]
+        parts.append(self._pending(keys.tolist(), since, until))
+        band, newest, ids = (np.concatenate(col) for col in zip(*parts, strict=True))
+        order = np.lexsort((ids, newest, band))
+        band, newest, ids = band[order], newest[order], ids[order]
+        starts = np.searchsorted(band, band, "left")
+        keep = np.arange(len(band)) - starts < per_band  # each bucket's ``per_band`` newest
+        unique, first, counts = np.unique(ids[keep], return_index=True, return_counts=True)
+        ranked = np.lexsort((unique, -newest[keep][first], -counts))
+        return unique[ranked].tolist()
+
+    def _pending(self, keys: list[int], since: int, until: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        found = [(band, newest, pid) for band, key in enumerate(keys)
+                 for newest, pid in self.pending.get(key, ()) if -until <= newest <= -since]
+        if not found:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        band, newest, ids = zip(*found, strict=True)
+        return np.array(band, np.int64), np.array(newest, np.int64), np.array(ids, np.int64)
+
+
+def _read(run: Run, keys: np.ndarray, since: int, until: int, per_band: int) -> tuple[np.ndarray, ...]:
+    """``(band, newest, id)`` of each bucket's ``per_band`` newest entries in ``[since, until]``."""
+    column, newest, ids = run
+    lo = np.searchsorted(column, keys, "left").tolist()
+    hi = np.searchsorted(column, keys, "right").tolist()
+    spans = []
+    for band, (start, stop) in enumerate(zip(lo, hi, strict=True)):
+        if stop - start > per_band:  # a full bucket: its window, newest first
+            first = start + int(np.searchsorted(newest[start:stop], -until, "left"))
+            stop = min(start + int(np.searchsorted(newest[start:stop], -since, "right")), first + per_band)
+            start = first
+        if stop > start:
+            spans.append((band, start, stop))
+    if not spans:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    band, starts, stops = (np.array(col) for col in zip(*spans, strict=True))
+    counts = stops - starts
+    at = np.repeat(starts, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    when = newest[at]
+    inside = (when >= -until) & (when <= -since)
+    return np.repeat(band, counts)[inside], when[inside], ids[at][inside].astype(np.int64)
+
+
+Run = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""A sorted run as contiguous columns: bucket keys (uint64), newest (int64), ids (uint32)."""
+
+
+def _run(entries: np.ndarray) -> Run:
+    return (np.ascontiguousarray(entries["key"]), np.ascontiguousarray(entries["newest"]),
+            np.ascontiguousarray(entries["id"]))
+
+
+def _kept(run: Run, keep: np.ndarray) -> Run:
+    return run[0][keep], run[1][keep], run[2][keep]
+
+
+def _entries(run: Run) -> np.ndarray:
+    entries = np.empty(len(run[0]), ENTRY)
+    entries["key"], entries["newest"], entries["id"] = run
+    return entries
+
+
+def _merged(run: Run, sorted_entries: np.ndarray) -> Run:
+    """``run`` with ``sorted_entries`` inserted in order (one copy of each column)."""
+    if not len(run[0]):
+        return _run(sorted_entries)
+    at = np.searchsorted(_entries(run), sorted_entries)
+    return (np.insert(run[0], at, sorted_entries["key"]), np.insert(run[1], at, sorted_entries["newest"]),
+            np.insert(run[2], at, sorted_entries["id"]))
+
+
+def for_db(db: Database, budget_mb: float | None = None) -> BandIndex:
+    """The band index of ``db`` (one per connection; ``budget_mb`` applies when it is made,
+    default 32), brought up to date."""
+    index = _INDEXES.get(db)
+    if index is None:
+        index = _INDEXES[db] = BandIndex(32.0 if budget_mb is None else budget_mb)
+    index.sync(db)
+    return index

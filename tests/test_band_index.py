@@ -1,0 +1,99 @@
+"""The in-memory LSH band index (bot/pipeline/band_index.py) against real SQLite files: what
+it finds, what it forgets (window, memory budget), and that it follows other writers and a
+restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from bot.pipeline import band_index
+from bot.pipeline.band_index import BandIndex, bucket_keys
+from bot.pipeline.minhash import band_keys, signature, to_bytes
+from bot.store.db import Store
+
+DAY = 86_400
+TEXTS = [f"attaque contre le poste militaire de la ville numero {i} ce matin selon des sources" for i in range(40)]
+
+
+def _bands(text: str) -> list[int]:
+    return band_keys(signature(text))
+
+
+def test_finds_posts_sharing_buckets_most_shared_first_then_oldest() -> None:
+    index = BandIndex()
+    index.add(1, 1000, _bands(TEXTS[0]))
+    index.add(2, 2000, _bands(TEXTS[0] + " (AFP)"))
+    index.add(3, 3000, _bands("un texte sans aucun rapport avec les autres, sur la pluie et le beau temps"))
+    found = index.candidates(_bands(TEXTS[0]), 0, 10_000)
+    assert found[0] == 1 and 2 in found and 3 not in found
+    assert index.candidates(_bands(TEXTS[0]), 1500, 10_000)[0] == 2  # post 1 is outside the window
+
+
+def test_each_bucket_reads_its_newest_entries_only() -> None:
+    index = BandIndex()
+    same = _bands(TEXTS[0])
+    for post_id in range(1, 41):
+        index.add(post_id, post_id * 10, same)
+    assert sorted(index.candidates(same, 0, 10_000, per_band=5)) == [36, 37, 38, 39, 40]
+    assert sorted(index.candidates(same, 0, 200, per_band=5)) == [16, 17, 18, 19, 20]  # newest up to `until`
+
+
+def _reference(posts: list[tuple[int, int, list[int]]], query: list[int], since: int, until: int,
+               per_band: int) -> list[int]:
+    """What the dedupe_bands table's query answered, computed the slow way."""
+    shared: dict[int, int] = {}
+    created = {pid: at for pid, at, _ in posts}
+    for band, value in enumerate(query):
+        bucket = sorted((-at, pid) for pid, at, bands in posts if bands[band] == value and since <= at <= until)
+        for _, pid in bucket[:per_band]:
+            shared[pid] = shared.get(pid, 0) + 1
+    return sorted(shared, key=lambda pid: (-shared[pid], created[pid], pid))
+
+
+def test_the_same_answers_as_the_table_across_merges() -> None:
+    index = BandIndex()
+    posts = [(i + 1, (i * 7919) % 5000, _bands(text)) for i, text in enumerate(TEXTS * 40)]  # out of order
+    for count, (pid, at, bands) in enumerate(posts, 1):
+        index.add(pid, at, bands)
+        if count in (100, 1000, 1600):  # pending only, pending + small run, after folds into the big run
+            for text, since, until, per_band in ((TEXTS[3], 0, 5000, 25), (TEXTS[7], 1000, 3000, 5)):
+                expected = _reference(posts[:count], _bands(text), since, until, per_band)
+                assert index.candidates(_bands(text), since, until, per_band) == expected
+    assert len(index) == 1600 * 16
+
+
+def test_prune_and_the_memory_budget_drop_the_oldest() -> None:
+    index = BandIndex(budget_mb=100 * 16 * 20 / 2**20)  # room for 100 posts
+    for post_id in range(1, 301):
+        index.add(post_id, post_id * DAY, _bands(TEXTS[post_id % 40]))
+    index.prune(0)  # a merge applies the budget
+    assert len(index) <= 100 * 16 + 1024
+    assert min(index.post_ids()) > 150
+    index.prune(290 * DAY)
+    assert index.post_ids() == set(range(290, 301))
+
+
+def _index_row(store: Store, post_id: int, created: int, text: str) -> None:
+    with store.write() as db:
+        db.execute("INSERT INTO dedupe_posts (post_id, post_key, first_key, created_at, signature) VALUES"
+                   " (?, ?, ?, ?, ?)", [post_id, f"x:{post_id}", f"x:{post_id}", created, to_bytes(signature(text))])
+
+
+def test_rebuilt_at_start_and_follows_another_writer(tmp_path: Path) -> None:
+    path = tmp_path / "bands.db"
+    writer, reader = Store(path), Store(path)
+    _index_row(writer, 1, 1000, TEXTS[0])
+    index = band_index.for_db(reader.db)  # built from the file
+    assert index.candidates(_bands(TEXTS[0]), 0, 10**6) == [1]
+    _index_row(writer, 2, 2000, TEXTS[0] + " (AFP)")  # committed by another connection
+    assert band_index.for_db(reader.db).candidates(_bands(TEXTS[0]), 0, 10**6) == [1, 2]
+    restarted = band_index.for_db(Store(path).db)
+    assert restarted.candidates(_bands(TEXTS[0]), 0, 10**6) == [1, 2] and len(restarted) == 32
+
+
+def test_bucket_keys_differ_between_bands() -> None:
+    same_value = [7] * 16
+    assert len(set(bucket_keys(same_value).tolist())) == 16
+    assert bucket_keys(np.array(same_value, np.int64)).dtype == np.uint64
