@@ -103,11 +103,8 @@ def candidates(
     found: list[Indexed] = []
     while ranked and len(found) < limit:
         take, ranked = ranked[: limit - len(found)], ranked[limit - len(found):]
-        marks = ", ".join("?" * len(take))
-        rows = {row[0]: row[1:] for row in db.conn.execute(
-            "SELECT post_id, post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
-            f" WHERE post_id IN ({marks})", take).fetchall()}
-        found += [_indexed(rows[pid]) for pid in take if pid in rows]
+        rows = _indexed_by(db, "post_id", take)
+        found += [rows[pid] for pid in take if pid in rows]
     return found
 
 
@@ -127,15 +124,18 @@ def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> l
 
 def features_of(db: Database, keys: set[str]) -> dict[str, Features]:
     """Stored features of the given posts (cluster heads), by key; missing ones are skipped."""
-    if not keys:
+    return {key: found.features for key, found in _indexed_by(db, "post_key", sorted(keys)).items()}
+
+
+def _indexed_by(db: Database, column: str, values: list) -> dict:
+    """Indexed posts whose ``column`` (``post_id`` or ``post_key``) is one of ``values``, by that value."""
+    if not values:
         return {}
-    marks = ", ".join("?" * len(keys))
-    rows = db.execute(
-        "SELECT post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
-        f" WHERE post_key IN ({marks})",
-        sorted(keys),
-    ).fetchall()
-    return {row[0]: _indexed(row).features for row in rows}
+    marks = ", ".join("?" * len(values))
+    rows = db.conn.execute(
+        f"SELECT {column}, post_key, first_key, created_at, lang, signature, words, keys FROM dedupe_posts"
+        f" WHERE {column} IN ({marks})", values).fetchall()
+    return {row[0]: _indexed(row[1:]) for row in rows}
 
 
 def _indexed(row: tuple) -> Indexed:
