@@ -106,6 +106,7 @@ def _one(store: Store, pipeline: Pipeline, source: str, item: Collected) -> Outc
             raise  # rolled back (SQLite may already have done so: no savepoint left) and retried
         store.db.execute("ROLLBACK TO ingest_post")
         store.db.execute("RELEASE ingest_post")
+        store.rolled_back()
         log.exception("post not stored", extra={"source": source, "post": item.post.key})
         return Outcome(source, item.post, error=f"{type(exc).__name__}: {exc}"[:300])
     store.db.execute("RELEASE ingest_post")

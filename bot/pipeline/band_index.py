@@ -35,6 +35,7 @@ from sqlite_utils import Database
 from bot.pipeline.minhash import BANDS, band_matrix
 
 _BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
+_SALT, _U64 = int(_BAND_SALT), 2**64 - 1
 _INDEXES: weakref.WeakKeyDictionary[Database, BandIndex] = weakref.WeakKeyDictionary()
 
 
@@ -86,7 +87,8 @@ class BandIndex:
 
     def add(self, post_id: int, created: int, bands: Sequence[int]) -> None:
         """Index a post the caller is storing (inside its write transaction)."""
-        for key in bucket_keys(bands).tolist():
+        for band, value in enumerate(bands):  # bucket_keys, in plain ints (16 values: no numpy call)
+            key = ((value & _U64) + band * _SALT) & _U64
             self.pending.setdefault(key, []).append((-created, post_id))
         self.pending_count += len(bands)
         self.last_id = max(self.last_id, post_id)
@@ -155,24 +157,21 @@ class BandIndex:
 def _read(run: Run, keys: np.ndarray, since: int, until: int, per_band: int) -> tuple[np.ndarray, ...]:
     """``(band, newest, id)`` of each bucket's ``per_band`` newest entries in ``[since, until]``."""
     column, newest, ids = run
-    lo = np.searchsorted(column, keys, "left").tolist()
-    hi = np.searchsorted(column, keys, "right").tolist()
-    spans = []
-    for band, (start, stop) in enumerate(zip(lo, hi, strict=True)):
-        if stop - start > per_band:  # a full bucket: its window, newest first
-            first = start + int(np.searchsorted(newest[start:stop], -until, "left"))
-            stop = min(start + int(np.searchsorted(newest[start:stop], -since, "right")), first + per_band)
-            start = first
-        if stop > start:
-            spans.append((band, start, stop))
-    if not spans:
+    lo, hi = np.searchsorted(column, keys, "left"), np.searchsorted(column, keys, "right")
+    first = lo.copy()
+    full = hi - lo > per_band  # a full bucket: its window, newest first
+    for band in np.flatnonzero(full & (newest[np.minimum(lo, len(newest) - 1)] < -until)).tolist():
+        first[band] += np.searchsorted(newest[lo[band]:hi[band]], -until, "left")  # newer than until: skipped
+    stop = np.where(full, np.minimum(hi, first + per_band), hi)  # past ``since`` is filtered below
+    counts = np.maximum(stop - first, 0)
+    total = int(counts.sum())
+    if not total:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
-    band, starts, stops = (np.array(col) for col in zip(*spans, strict=True))
-    counts = stops - starts
-    at = np.repeat(starts, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    at = np.repeat(first, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
     when = newest[at]
     inside = (when >= -until) & (when <= -since)
-    return np.repeat(band, counts)[inside], when[inside], ids[at][inside].astype(np.int64)
+    band = np.repeat(np.arange(len(keys)), counts)
+    return band[inside], when[inside], ids[at][inside].astype(np.int64)
 
 
 Run = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -32,7 +32,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from bot.models import Post
-from bot.pipeline import band_index
+from bot.pipeline import band_index, feature_cache
 from bot.pipeline.fingerprint import fingerprint, is_cut
 from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
 from bot.pipeline.similar import Features
@@ -103,7 +103,7 @@ def candidates(
     found: list[Indexed] = []
     while ranked and len(found) < limit:
         take, ranked = ranked[: limit - len(found)], ranked[limit - len(found):]
-        rows = _indexed_by(db, "post_id", take)
+        rows = _cached(db, "post_id", take)
         found += [rows[pid] for pid in take if pid in rows]
     return found
 
@@ -124,7 +124,13 @@ def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> l
 
 def features_of(db: Database, keys: set[str]) -> dict[str, Features]:
     """Stored features of the given posts (cluster heads), by key; missing ones are skipped."""
-    return {key: found.features for key, found in _indexed_by(db, "post_key", sorted(keys)).items()}
+    return {key: found.features for key, found in _cached(db, "post_key", sorted(keys)).items()}
+
+
+def _cached(db: Database, column: str, values: list) -> dict:
+    """:func:`_indexed_by`, through the cache of recently read posts (:mod:`bot.pipeline.feature_cache`)."""
+    cache = feature_cache.for_db(db, band_index.for_db(db).version)
+    return cache.read(column, values, lambda col, missing: _indexed_by(db, col, missing))
 
 
 def _indexed_by(db: Database, column: str, values: list) -> dict:
@@ -175,6 +181,7 @@ def prune(db: Database, before: datetime) -> int:
     scan on ``dedupe_posts.created_at``; the band index drops them at its next merge)."""
     cutoff = epoch(before)
     band_index.for_db(db).prune(cutoff)
+    feature_cache.forget(db)
     return db.conn.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
 
 
@@ -210,6 +217,7 @@ def install(store: Store, index_mb: float | None = None) -> None:
     """Register the index hooks on ``store`` once (the dedupe stage relies on them), and build
     its in-memory band index (within ``index_mb``, SAHELWATCH_DEDUPE_INDEX_MB)."""
     band_index.for_db(store.db, index_mb)
+    feature_cache.install(store)
     for hook in (index_post, count_repost):
         if hook not in store.post_hooks:
             store.post_hooks.append(hook)

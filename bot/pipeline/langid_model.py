@@ -96,14 +96,35 @@ def read_members(path: Path, readers: dict[str, Reader]) -> dict[str, object]:
     return found
 
 
+_CLASSES_TEXT = (
+    "af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu ha he hi hr ht hu hy id"
+    " ig is it ja jv ka kk km kn ko ku ky la lg ln lo lt lv mg mk ml mn mr ms my ne nl no om or pa pl ps pt qu ro ru"
+    " sa si sk sl so sq sr sr sv sw ta te th tl tr ug uk ur uz vi xh yo zh zu zxx ace bcl dz ext gcf gom grc gug hbo"
+    " kik nso pcm rw se sn st uz an ary crh fo fuv gcr guw kab lb lij ltg uzs wa sdh arz ba mt nn oc tg tk tt vec vo"
+    " wuu yue"
+)
+MODEL_CLASSES = _CLASSES_TEXT.split()
+"""The classes of py3langid 0.4.0's model, in its order. ``classes.npy`` is stored after the
+28 MB ``ptc.npy`` it describes: knowing them up front cuts ``ptc`` in the one pass that reads
+everything (the LZMA stream is inflated once, not twice). A model with other classes is
+detected when ``classes.npy`` is read, and read again with the right cut."""
+
+
 def load_cut(path: Path, wanted: Callable[[list[str]], list[int]]) -> tuple[np.ndarray, ...] | tuple:
     """``(ptc, pc, classes, nextmove, row, output)`` with only the classes ``wanted(classes)`` picks."""
-    classes = whole_list(read_members(path, {"classes.npy": whole})["classes.npy"])
+    try:
+        guess: list[int] | None = wanted(list(MODEL_CLASSES))
+    except ValueError:  # not a language of that model: maybe of this one (told below if not)
+        guess = None
+    readers: dict[str, Reader] = {
+        "classes.npy": whole, "pc.npy": whole, "nextmove.npy": as_array, "nextmove_row.npy": as_array,
+        "out_feat.npy": whole, **({"ptc.npy": columns(guess)} if guess is not None else {}),
+    }
+    parts = read_members(path, readers)
+    classes = whole_list(parts["classes.npy"])
     keep = wanted(classes)
-    parts = read_members(path, {
-        "ptc.npy": columns(keep), "pc.npy": whole, "nextmove.npy": as_array,
-        "nextmove_row.npy": as_array, "out_feat.npy": whole,
-    })
+    if guess is None or classes != MODEL_CLASSES:  # another model: its ptc again, cut by its own classes
+        parts.update(read_members(path, {"ptc.npy": columns(keep)}))
     pc = np.asarray(parts["pc.npy"])[keep]
     output = np.asarray(parts["out_feat.npy"]).tolist()
     cut = (parts["ptc.npy"], pc, [classes[i] for i in keep], parts["nextmove.npy"], parts["nextmove_row.npy"],

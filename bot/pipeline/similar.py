@@ -56,6 +56,11 @@ class Features:
     def keys(self) -> frozenset[str]:
         return frozenset(self.keys_text.split())
 
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        """The key words with a digit (never a spelling slip of another word)."""
+        return frozenset(word for word in self.keys if _has_digit(word))
+
 
 def same_language(a: str | None, b: str | None) -> bool:
     return a in (None, UND) or b in (None, UND) or a == b
@@ -88,16 +93,21 @@ def _close(word: str, others: Iterable[str]) -> bool:
 def keys_replaced(a: Features, b: Features) -> bool:
     """True when both sides carry key words missing from the other (beyond spelling slips)."""
     only_a = a.keys - b.words
-    only_b = b.keys - a.words
-    if not only_a or not only_b:
+    if not only_a:
         return False
-    extra_a, extra_b = a.words - b.words, b.words - a.words
-    return _replaced(only_a, extra_b) and _replaced(only_b, extra_a)
+    only_b = b.keys - a.words
+    if not only_b:
+        return False
+    return _replaced(only_a, a, b) and _replaced(only_b, b, a)
 
 
-def _replaced(keys: frozenset[str], others: frozenset[str]) -> bool:
-    """Some key word has no close spelling among ``others`` (a number never has one)."""
-    return any(_has_digit(w) or not _close(w, others) for w in keys)
+def _replaced(keys: frozenset[str], mine: Features, theirs: Features) -> bool:
+    """Some key word of ``mine`` has no close spelling among the words only ``theirs`` has
+    (a number never has one)."""
+    if not keys.isdisjoint(mine.numbers):
+        return True
+    others = theirs.words - mine.words
+    return any(not _close(w, others) for w in keys)
 
 
 def verify(new: Features, stored: Features, threshold: float) -> float | None:

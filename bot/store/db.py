@@ -55,6 +55,8 @@ class Store:
         self.post_hooks: list[PostHook] = []
         self.alert_hooks: list[PostHook] = []
         """Like ``post_hooks``, but skipped for posts stored as history (``Collected.alert`` False)."""
+        self.rollback_hooks: list[Callable[[sqlite_utils.Database], None]] = []
+        """Run after a write transaction or a savepoint in it was rolled back (:meth:`rolled_back`)."""
         try:
             self._configure(synchronous, busy_timeout_ms, migrate)
         except sqlite3.Error as exc:
@@ -83,8 +85,14 @@ class Store:
             yield self.db
         except BaseException:
             self.db.rollback()
+            self.rolled_back()
             raise
         self.db.execute("COMMIT")
+
+    def rolled_back(self) -> None:
+        """Tell the rollback hooks (caches of what the transaction may have written)."""
+        for hook in self.rollback_hooks:
+            hook(self.db)
 
     def migrate(self) -> list[str]:
         """Apply pending migrations, each recorded in ``_sqlite_migrations``; return their names."""
