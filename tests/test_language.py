@@ -170,3 +170,21 @@ def test_other_languages_setting() -> None:
     assert settings.others == ("pt", "es")
     assert LanguageTagger.from_settings(settings).tag(
         "Trinta alunos foram raptados de uma escola no estado de Kebbi, confirmou a polícia.").lang == "und"
+
+
+def test_an_exact_copy_is_answered_without_running_the_detector_again(tagger: LanguageTagger) -> None:
+    calls: list[str] = []
+
+    class Counting:
+        name = tagger.detector.name
+
+        def detect(self, text: str) -> tuple[str, float]:
+            calls.append(text)
+            return tagger.detector.detect(text)
+
+    counting = LanguageTagger(Counting(), tagger.settings)
+    text = "Les habitants ont fui le village après l'attaque de cette nuit"
+    first = counting.tag(text)
+    assert counting.tag(text) == first == tagger.tag(text) and first.lang == "fr"
+    assert len(calls) == 1
+    assert counting.tag(text, "en") == first and len(calls) == 2  # another hint: asked again

@@ -103,15 +103,27 @@ def hint_code(hint: str | None) -> str | None:
 class LanguageTagger:
     """Applies the module's rule around one :class:`LanguageDetector`."""
 
+    RECENT = 1024
+    """Answers remembered for the last texts tagged: an exact copy (a retweet, a reprint) is
+    answered without running the detector again (the same text gives the same answer)."""
+
     def __init__(self, detector: LanguageDetector, settings: LanguageSettings) -> None:
         self.detector = detector
         self.settings = settings
+        self._recent: dict[tuple[str, str | None], LangResult] = {}
 
     @classmethod
     def from_settings(cls, settings: LanguageSettings) -> LanguageTagger:
         return cls(make_detector(settings.detector, settings.languages, settings.others), settings)
 
     def tag(self, text: str, hint: str | None = None) -> LangResult:
+        found = self._recent.pop((text, hint), None) or self._tag(text, hint)
+        self._recent[text, hint] = found  # the most recent last
+        if len(self._recent) > self.RECENT:
+            del self._recent[next(iter(self._recent))]
+        return found
+
+    def _tag(self, text: str, hint: str | None) -> LangResult:
         stripped = strip_for_detection(text)
         letters = letter_count(stripped)
         lang, conf = UND, 0.0
