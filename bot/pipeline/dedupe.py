@@ -16,7 +16,7 @@ in SQLite (:mod:`bot.pipeline.dedupe_index`), so it survives restarts. In order:
    dropped; at least :data:`~bot.pipeline.dedupe_index.PREFIX_WORDS`) begin an indexed post
    in the same language is that post's copy, however deep the cut. Prefixes of posts from two
    clusters (a template cut before the place name) are ambiguous: no match from this check.
-5. **Near duplicate**: MinHash-64 LSH candidates, verified as :func:`bot.pipeline.similar.verify` does;
+5. **Near duplicate**: MinHash-64 LSH candidates, verified by the rule of :mod:`bot.pipeline.similar`;
    the most similar (then the oldest) wins.
 
 Only posts created within ``window`` of each other are compared. Configuration
@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-import numpy as np
 from sqlite_utils import Database
 
 from bot.config import Settings
@@ -41,8 +40,8 @@ from bot.models import Post
 from bot.pipeline import dedupe_index as index
 from bot.pipeline.base import Context
 from bot.pipeline.fingerprint import Fingerprint, cut_words, fingerprint
-from bot.pipeline.minhash import NUM_PERM, Signature, band_keys, signature
-from bot.pipeline.similar import Features, keys_replaced, same_language
+from bot.pipeline.minhash import Signature, band_keys, signature
+from bot.pipeline.similar import Features, keys_replaced, same_language, similar_enough
 from bot.text import clean
 
 EXTRAS_DB = "dedupe_db"
@@ -115,7 +114,7 @@ def near_duplicate(
     stories made from one template), the post starts its own cluster.
     """
     found = index.candidates(db, band_keys(new.signature), *span)
-    scored = similar_enough(new, found, settings.threshold)
+    scored = [(score, found[i]) for score, i in similar_enough(new, [c.features for c in found], settings.threshold)]
     heads = index.features_of(db, {c.first_key for _, c in scored} - {c.post_key for c in found})
     heads.update({c.post_key: c.features for c in found})
     best: dict[str, float] = {}
@@ -133,18 +132,6 @@ def near_duplicate(
     if not ranked or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN):
         return None
     return ranked[0][0]
-
-
-def similar_enough(new: Features, found: list[index.Indexed], threshold: float) -> list[tuple[float, index.Indexed]]:
-    """``(estimated similarity, candidate)`` of the candidates in ``new``'s language at least
-    ``threshold`` similar, the most similar first (then in ``found``'s order): all signatures
-    compared in one numpy step. The key-word check (:func:`keys_replaced`) comes after."""
-    usable = [c for c in found if same_language(new.lang, c.features.lang) and len(c.features.signature) == NUM_PERM]
-    if not usable:
-        return []
-    equal = np.count_nonzero(np.stack([c.features.signature for c in usable]) == new.signature, axis=1)
-    scored = [(count / NUM_PERM, c) for count, c in zip(equal.tolist(), usable, strict=True)]
-    return sorted((pair for pair in scored if pair[0] >= threshold), key=lambda pair: -pair[0])
 
 
 def database(context: Context) -> Database:

@@ -99,11 +99,12 @@ def candidates(
     the features of the ``limit`` best come from ``dedupe_posts`` (an entry whose post is gone
     is passed over).
     """
-    ranked = band_index.for_db(db).candidates(bands, since, until, per_band)
+    bands_index = band_index.for_db(db)
+    ranked = bands_index.candidates(bands, since, until, per_band)
     found: list[Indexed] = []
     while ranked and len(found) < limit:
         take, ranked = ranked[: limit - len(found)], ranked[limit - len(found):]
-        rows = _cached(db, "post_id", take)
+        rows = _cached(db, bands_index.version, "post_id", take)
         found += [rows[pid] for pid in take if pid in rows]
     return found
 
@@ -124,12 +125,14 @@ def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> l
 
 def features_of(db: Database, keys: set[str]) -> dict[str, Features]:
     """Stored features of the given posts (cluster heads), by key; missing ones are skipped."""
-    return {key: found.features for key, found in _cached(db, "post_key", sorted(keys)).items()}
+    found = _cached(db, band_index.for_db(db).version, "post_key", sorted(keys))
+    return {key: indexed.features for key, indexed in found.items()}
 
 
-def _cached(db: Database, column: str, values: list) -> dict:
-    """:func:`_indexed_by`, through the cache of recently read posts (:mod:`bot.pipeline.feature_cache`)."""
-    cache = feature_cache.for_db(db, band_index.for_db(db).version)
+def _cached(db: Database, version: object, column: str, values: list) -> dict:
+    """:func:`_indexed_by`, through the cache of recently read posts (:mod:`bot.pipeline.feature_cache`),
+    valid for the database's ``version`` (the band index's ``PRAGMA data_version``, just synced)."""
+    cache = feature_cache.for_db(db, version)
     return cache.read(column, values, lambda col, missing: _indexed_by(db, col, missing))
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.config import Settings
 from bot.models import Post
@@ -110,18 +110,14 @@ class LanguageTagger:
     def __init__(self, detector: LanguageDetector, settings: LanguageSettings) -> None:
         self.detector = detector
         self.settings = settings
-        self._recent: dict[tuple[str, str | None], LangResult] = {}
+        self._remembered = lru_cache(maxsize=self.RECENT)(self._tag)
 
     @classmethod
     def from_settings(cls, settings: LanguageSettings) -> LanguageTagger:
         return cls(make_detector(settings.detector, settings.languages, settings.others), settings)
 
     def tag(self, text: str, hint: str | None = None) -> LangResult:
-        found = self._recent.pop((text, hint), None) or self._tag(text, hint)
-        self._recent[text, hint] = found  # the most recent last
-        if len(self._recent) > self.RECENT:
-            del self._recent[next(iter(self._recent))]
-        return found
+        return self._remembered(text, hint)
 
     def _tag(self, text: str, hint: str | None) -> LangResult:
         stripped = strip_for_detection(text)

@@ -13,6 +13,8 @@ upgrades. Changing :data:`SCHEME` or the constants invalidates stored signatures
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -75,9 +77,11 @@ def band_matrix(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
     return (rows @ _BAND_MIX).view(np.int64)
 
 
-def similarity(a: Signature, b: Signature) -> float:
-    """Estimated Jaccard similarity of the two shingle sets."""
-    return float(np.count_nonzero(a == b)) / NUM_PERM
+def similarities(sig: Signature, others: Sequence[Signature]) -> list[float]:
+    """Estimated Jaccard similarity of ``sig``'s shingle set with each of ``others``' (one numpy step)."""
+    if not others:
+        return []
+    return [count / NUM_PERM for count in np.count_nonzero(np.stack(others) == sig, axis=1).tolist()]
 
 
 def to_bytes(sig: Signature) -> bytes:

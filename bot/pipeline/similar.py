@@ -23,13 +23,13 @@ Precision first. A stored candidate is accepted only if all hold:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 
 from bot.pipeline.langid import UND
-from bot.pipeline.minhash import Signature, similarity
+from bot.pipeline.minhash import NUM_PERM, Signature, similarities
 
 CLOSE_SPELLING = 0.8
 _ARABIC_PREFIX = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=..)")
@@ -110,11 +110,12 @@ def _replaced(keys: frozenset[str], mine: Features, theirs: Features) -> bool:
     return any(not _close(w, others) for w in keys)
 
 
-def verify(new: Features, stored: Features, threshold: float) -> float | None:
-    """The estimated similarity when ``stored`` is a near-duplicate of ``new``, else ``None``."""
-    if not same_language(new.lang, stored.lang):
-        return None
-    score = similarity(new.signature, stored.signature)
-    if score < threshold or keys_replaced(new, stored):
-        return None
-    return score
+def similar_enough(new: Features, stored: Sequence[Features], threshold: float) -> list[tuple[float, int]]:
+    """``(estimated similarity, position in stored)`` of the stored posts that pass checks 1 and 2
+    (same language, similar enough), the most similar first (then by position): all signatures
+    compared in one step. Check 3 (:func:`keys_replaced`, against the candidate and its cluster's
+    first post) is the caller's, made once per cluster."""
+    usable = [i for i, s in enumerate(stored) if same_language(new.lang, s.lang) and len(s.signature) == NUM_PERM]
+    scores = similarities(new.signature, [stored[i].signature for i in usable])
+    passed = [(score, i) for score, i in zip(scores, usable, strict=True) if score >= threshold]
+    return sorted(passed, key=lambda pair: -pair[0])
