@@ -74,15 +74,11 @@ class BandIndex:
             "SELECT post_id, created_at, signature FROM dedupe_posts WHERE post_id > ? AND signature IS NOT NULL"
             " ORDER BY created_at DESC LIMIT ?",
             [self.last_id, self.budget // BANDS + 1],
-        ).fetchall()
-        if rows:
-            sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u4").reshape(len(rows), -1)
-            entries = np.empty(len(rows) * BANDS, ENTRY)
-            entries["key"] = bucket_keys(band_matrix(sigs.astype(np.uint32))).ravel()
-            entries["newest"] = -np.repeat(np.array([r[1] for r in rows], np.int64), BANDS)
-            entries["id"] = np.repeat(np.array([r[0] for r in rows], np.uint32), BANDS)
-            self.small = _merged(self.small, np.sort(entries))
-            self.last_id = max(self.last_id, max(r[0] for r in rows))
+        )
+        chunks = [_chunk(part) for part in iter(lambda: rows.fetchmany(4096), [])]  # never all rows at once
+        if chunks:
+            self.last_id = max(self.last_id, *(int(chunk[2].max()) for chunk in chunks))
+            self.small = _merged(self.small, _sorted(chunks))
             self._settle()
 
     def add(self, post_id: int, created: int, bands: Sequence[int]) -> None:
@@ -116,14 +112,29 @@ class BandIndex:
 
     def _settle(self) -> None:
         """Fold the small run into the big one once it holds an eighth as much, dropping what
-        is older than the pruned floor and, over budget, the oldest entries."""
+        is older than the pruned floor and, over budget, the oldest entries. One column at a
+        time, dropped before inserted: the fold holds at most one extra copy of one column (not
+        of the whole index)."""
         if len(self.small[0]) * 8 < len(self.big[0]):
             return
-        keys, newest, ids = _merged(self.big, _entries(self.small))
-        keep = -newest >= self.floor
-        if np.count_nonzero(keep) > self.budget:
-            keep &= -newest >= np.partition(-newest[keep], -self.budget)[-self.budget]
-        self.big, self.small = _kept((keys, newest, ids), keep), _run(np.empty(0, ENTRY))
+        big, small = self.big, _entries(self.small)
+        self.big = self.small = _run(np.empty(0, ENTRY))
+        at = _positions(big, small)
+        oldest = max(self.floor, _budget_floor(big[1], small["newest"], self.floor, self.budget))
+        kept = -big[1] >= oldest
+        if not kept.all():  # dropped before the inserting: the positions move down by what goes
+            at -= np.searchsorted(np.flatnonzero(~kept), at)
+        small_kept = -small["newest"] >= oldest
+        small, at = small[small_kept], at[small_kept]
+        columns = list(big)
+        del big
+        every = kept.all()
+        for i, name in enumerate(ENTRY.names):
+            column, columns[i] = columns[i], None
+            column = column if every else column[kept]
+            columns[i] = np.insert(column, at, small[name])
+            del column
+        self.big = (columns[0], columns[1], columns[2])
 
     @property
     def runs(self) -> tuple[Run, Run]:
@@ -197,9 +208,53 @@ def _merged(run: Run, sorted_entries: np.ndarray) -> Run:
     """``run`` with ``sorted_entries`` inserted in order (one copy of each column)."""
     if not len(run[0]):
         return _run(sorted_entries)
-    at = np.searchsorted(_entries(run), sorted_entries)
+    at = _positions(run, sorted_entries)
     return (np.insert(run[0], at, sorted_entries["key"]), np.insert(run[1], at, sorted_entries["newest"]),
             np.insert(run[2], at, sorted_entries["id"]))
+
+
+def _positions(run: Run, entries: np.ndarray) -> np.ndarray:
+    """Where each of ``entries`` goes in ``run`` (``searchsorted`` on (key, newest, id) without
+    copying the run into records: the bucket by key, then a vectorised binary search in it)."""
+    keys, newest, ids = run
+    lo, hi = np.searchsorted(keys, entries["key"], "left"), np.searchsorted(keys, entries["key"], "right")
+    when, who = entries["newest"], entries["id"]
+    while (open_ := lo < hi).any():
+        mid = np.where(open_, (lo + hi) // 2, 0)
+        before = open_ & ((newest[mid] < when) | ((newest[mid] == when) & (ids[mid] < who)))
+        lo, hi = np.where(before, mid + 1, lo), np.where(open_ & ~before, mid, hi)
+    return lo
+
+
+def _budget_floor(big_newest: np.ndarray, small_newest: np.ndarray, floor: int, budget: int) -> int:
+    """The creation time below which entries not older than ``floor`` are over ``budget``
+    (the oldest go first)."""
+    if len(big_newest) + len(small_newest) <= budget:
+        return floor
+    newest = np.concatenate((big_newest, small_newest))  # minus the creation times: the newest are the lowest
+    if -newest.max() < floor:
+        newest = newest[-newest >= floor]
+    if len(newest) <= budget:
+        return floor
+    newest.partition(budget - 1)
+    return int(-newest[budget - 1])
+
+
+def _chunk(rows: list[tuple[int, int, bytes]]) -> Run:
+    """Entries of ``dedupe_posts`` rows ``(post_id, created_at, signature)``, unsorted."""
+    sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u4").reshape(len(rows), -1)
+    return (bucket_keys(band_matrix(sigs.astype(np.uint32))).ravel(),
+            -np.repeat(np.array([r[1] for r in rows], np.int64), BANDS),
+            np.repeat(np.array([r[0] for r in rows], np.uint32), BANDS))
+
+
+def _sorted(chunks: list[Run]) -> np.ndarray:
+    keys, newest, ids = (np.concatenate(column) for column in zip(*chunks, strict=True))
+    entries = np.empty(len(keys), ENTRY)
+    entries["key"], entries["newest"], entries["id"] = keys, newest, ids
+    del keys, newest, ids
+    entries.sort()
+    return entries
 
 
 def for_db(db: Database, budget_mb: float | None = None) -> BandIndex:

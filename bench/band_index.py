@@ -1,0 +1,55 @@
+"""Memory and speed of the in-memory LSH band index (bot/pipeline/band_index.py) at its budget.
+
+Run: python bench/band_index.py [--posts 150000] [--budget-mb 32]
+
+Adds N posts (16 random band keys each, one every 3 s) to a BandIndex with the given budget
+(SAHELWATCH_DEDUPE_INDEX_MB), then looks up 2,000 of them. Prints the entries kept, the memory
+they hold and the peak while folding (tracemalloc: numpy arrays are traced), and the time per
+addition and per lookup. Figures, never pass/fail: the fold's peak over the index's own size is
+what `sahelwatch run` pays on top of it (issue 17: peak RSS < 150 MB at 1M posts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.pipeline.band_index import BandIndex
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=150_000)
+    parser.add_argument("--budget-mb", type=float, default=32.0)
+    args = parser.parse_args()
+    rng, start = random.Random(1), 1_700_000_000
+    bands = [[rng.getrandbits(63) for _ in range(16)] for _ in range(args.posts)]
+    index = BandIndex(args.budget_mb)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    began = time.perf_counter()
+    for pid, keys in enumerate(bands, start=1):
+        index.add(pid, start + pid * 3, keys)
+    added = time.perf_counter() - began
+    held, peak = (m - base for m in tracemalloc.get_traced_memory())
+    tracemalloc.stop()
+    probes = rng.sample(range(args.posts), 2000)
+    began = time.perf_counter()
+    for i in probes:
+        index.candidates(bands[i], start, start + args.posts * 3)
+    looked = time.perf_counter() - began
+    print(f"{args.posts:,} posts, budget {args.budget_mb:g} MB: {len(index):,} entries kept "
+          f"({len(index) // 16:,} posts)")
+    print(f"memory: {held / 2**20:.1f} MB held, peak {peak / 2**20:.1f} MB while folding "
+          f"(+{(peak - held) / 2**20:.1f} MB)")
+    print(f"add {added / args.posts * 1e6:.1f} us/post (tracemalloc on), lookup {looked / len(probes) * 1e6:.0f} us")
+
+
+if __name__ == "__main__":
+    main()
