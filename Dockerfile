@@ -24,12 +24,16 @@ COPY bot/ ./bot/
 RUN pip install --no-deps --require-virtualenv -e . \
     && pip check \
     && python -m compileall -q /app/bot
+# py3langid's tables unpacked once (bot/pipeline/langid_cache.py): every start maps them
+# read-only instead of inflating 39 MB into its own memory (SAHELWATCH_CACHE_DIR below).
+RUN SAHELWATCH_CACHE_DIR=/app/cache python -c "from bot.pipeline.language import default_tagger; default_tagger()"
 
 FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     SAHELWATCH_DB=/app/storage/sahelwatch.db \
+    SAHELWATCH_CACHE_DIR=/app/cache \
     SAHELWATCH_WATCHLISTS=/app/watchlists
 # A fixed non-root uid/gid: secret files and the storage volume are owned by 10001 on the host.
 RUN groupadd --system --gid 10001 sahelwatch \

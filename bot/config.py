@@ -182,6 +182,10 @@ class Settings:
         "SAHELWATCH_LANG_OTHERS", ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur"),
         "comma-separated languages read in the region but not tagged: a post the detector finds in one is und",
     )
+    cache_dir: str = _setting(
+        "SAHELWATCH_CACHE_DIR", "", "where py3langid's tables are unpacked once and mapped by every start"
+        " (off: no cache; empty: $XDG_CACHE_HOME/sahelwatch or ~/.cache/sahelwatch)",
+    )
     lang_min_letters: int = _setting(
         "SAHELWATCH_LANG_MIN_LETTERS", 20, "fewer letters (after URLs, mentions, emoji, numbers) -> und or hint"
     )

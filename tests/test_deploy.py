@@ -208,3 +208,22 @@ def test_datasette_canned_queries_run_on_the_real_schema(tmp_path):
     assert [(r["terms"], r["url"]) for r in results["posts_by_topic"]] == [("attaque", "https://x.com/a/status/1")]
     assert "«Ménaka»" in results["search"][0]["snippet"]  # accent-insensitive match, highlighted
     assert [r["topic"] for r in results["topics"]] == ["attack"]
+
+
+def test_the_image_unpacks_the_language_model_once_and_runs_from_it(tmp_path):
+    """The Dockerfile's cache step, run as written (its directory moved to tmp_path), leaves a
+    cache that `sahelwatch analyze` maps without writing anything more."""
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    step = re.search(r'^RUN SAHELWATCH_CACHE_DIR=(\S+) python -c "([^"]+)"$', dockerfile, re.M)
+    assert step, "the Dockerfile builds the language model cache"
+    assert image_config()["env"].get("SAHELWATCH_CACHE_DIR") == step.group(1), "the image runs with that cache"
+    cache = tmp_path / "cache"
+    subprocess.run([sys.executable, "-c", step.group(2)], cwd=REPO, check=True,
+                   env=cli_env(SAHELWATCH_CACHE_DIR=str(cache)))
+    written = {p: p.stat().st_mtime_ns for p in cache.rglob("*")}
+    assert any(p.name == "nextmove.bin" for p in written)
+    done = subprocess.run([sys.executable, "-m", "bot", "analyze", "-"], cwd=REPO, capture_output=True, text=True,
+                          input='{"id": "1", "text": "Des hommes armés ont attaqué le marché de Tillabéri hier"}\n',
+                          env=cli_env(SAHELWATCH_CACHE_DIR=str(cache)), check=True)
+    assert json.loads(done.stdout)["lang"] == "fr"
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*")} == written

@@ -11,12 +11,11 @@ in the ``watch_edits`` table: who, when, what, and the outcome.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import yaml
 
+from bot import atomic
 from bot.commands.base import Call, Reply, Usage, need
 from bot.models import utcnow
 from bot.pipeline.watchlist_reload import Rejected
@@ -134,13 +133,4 @@ def _apply(call: Call, action: str, topic: str, term: str, edits: Edits, done: s
 
 
 def write_atomic(path: Path, content: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".chat-edits-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_atomic(path, content.encode("utf-8"))

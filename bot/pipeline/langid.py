@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -63,11 +64,11 @@ class Py3LangidDetector:
     :mod:`bot.pipeline.langid_model`), with the same answers.
     """
 
-    def __init__(self, languages: Sequence[str], others: Sequence[str] = ()) -> None:
+    def __init__(self, languages: Sequence[str], others: Sequence[str] = (), cache: Path | None = None) -> None:
         self.languages = tuple(languages)
         self.others = tuple(o for o in others if o not in self.languages)
         self.name = f"py3langid-{version('py3langid')}"
-        self._identifier, self._fold = _restricted_identifier(self.languages + self.others)
+        self._identifier, self._fold = _restricted_identifier(self.languages + self.others, cache)
 
     def detect(self, text: str) -> tuple[str, float]:
         if not text.strip():
@@ -79,10 +80,12 @@ class Py3LangidDetector:
         return settle(scores, self.others)
 
 
-def _restricted_identifier(languages: tuple[str, ...]) -> tuple[LanguageIdentifier, dict[str, str]]:
+def _restricted_identifier(
+    languages: tuple[str, ...], cache: Path | None
+) -> tuple[LanguageIdentifier, dict[str, str]]:
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    from bot.pipeline.langid_model import load_cut
+    from bot.pipeline.langid_cache import load
 
     fold: dict[str, str] = {}
 
@@ -94,7 +97,7 @@ def _restricted_identifier(languages: tuple[str, ...]) -> tuple[LanguageIdentifi
         fold.update({alias: lang for alias, lang in aliases if alias in classes})
         return [i for i, label in enumerate(classes) if label in set(languages) | set(fold)]
 
-    ptc, pc, kept, nextmove, row, output = load_cut(MODEL_DIR / MODEL_FILE, wanted)
+    ptc, pc, kept, nextmove, row, output = load(MODEL_DIR / MODEL_FILE, wanted, cache)
     identifier = LanguageIdentifier(ptc, pc, kept, nextmove, output, norm_probs=True, tk_row=row)
     return identifier, fold
 
@@ -102,7 +105,7 @@ def _restricted_identifier(languages: tuple[str, ...]) -> tuple[LanguageIdentifi
 class LangdetectDetector:
     """langdetect 1.0.9, seeded, with a prior that forbids languages outside ``languages``."""
 
-    def __init__(self, languages: Sequence[str], others: Sequence[str] = ()) -> None:
+    def __init__(self, languages: Sequence[str], others: Sequence[str] = (), cache: Path | None = None) -> None:
         from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
         self.languages = tuple(languages)
@@ -132,20 +135,23 @@ class LangdetectDetector:
         return settle({r.lang: float(r.prob) for r in ranked}, self.others)
 
 
-DETECTORS: dict[str, Callable[[Sequence[str], Sequence[str]], LanguageDetector]] = {
+DETECTORS: dict[str, Callable[[Sequence[str], Sequence[str], Path | None], LanguageDetector]] = {
     "py3langid": Py3LangidDetector,
     "langdetect": LangdetectDetector,
 }
 
 
-def make_detector(name: str, languages: Sequence[str], others: Sequence[str] = ()) -> LanguageDetector:
+def make_detector(
+    name: str, languages: Sequence[str], others: Sequence[str] = (), cache: Path | None = None
+) -> LanguageDetector:
     """Build the detector called ``name``; raise :class:`UnknownDetectorError` for other names.
 
     ``others``: languages that make the answer ``und`` (py3langid refuses codes it does not
-    know; langdetect ignores them)."""
+    know; langdetect ignores them). ``cache``: where py3langid's tables are mapped from
+    (:mod:`bot.pipeline.langid_cache`; ``None``: read from the archive)."""
     try:
         factory = DETECTORS[name]
     except KeyError:
         choices = ", ".join(sorted(DETECTORS))
         raise UnknownDetectorError(f"unknown language detector {name!r}; choose one of: {choices}") from None
-    return factory(languages, others)
+    return factory(languages, others, cache)

@@ -14,6 +14,7 @@ import lzma
 import struct
 from array import array
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -112,6 +113,28 @@ detected when ``classes.npy`` is read, and read again with the right cut."""
 
 def load_cut(path: Path, wanted: Callable[[list[str]], list[int]]) -> tuple[np.ndarray, ...] | tuple:
     """``(ptc, pc, classes, nextmove, row, output)`` with only the classes ``wanted(classes)`` picks."""
+    return read_model(path, wanted).cut()
+
+
+@dataclass(frozen=True)
+class CutModel:
+    """The model with ``ptc`` cut to the ``keep`` columns; ``pc`` and ``classes`` are whole."""
+
+    ptc: np.ndarray
+    pc: np.ndarray
+    classes: list[str]
+    keep: list[int]
+    nextmove: array
+    row: array
+    output: list[int]
+
+    def cut(self) -> tuple:
+        return (self.ptc, self.pc[self.keep], [self.classes[i] for i in self.keep], self.nextmove, self.row,
+                self.output)
+
+
+def read_model(path: Path, wanted: Callable[[list[str]], list[int]]) -> CutModel:
+    """The model at ``path`` with ``ptc`` cut to the classes ``wanted(classes)`` picks."""
     try:
         guess: list[int] | None = wanted(list(MODEL_CLASSES))
     except ValueError:  # not a language of that model: maybe of this one (told below if not)
@@ -125,13 +148,11 @@ def load_cut(path: Path, wanted: Callable[[list[str]], list[int]]) -> tuple[np.n
     keep = wanted(classes)
     if guess is None or classes != MODEL_CLASSES:  # another model: its ptc again, cut by its own classes
         parts.update(read_members(path, {"ptc.npy": columns(keep)}))
-    pc = np.asarray(parts["pc.npy"])[keep]
-    output = np.asarray(parts["out_feat.npy"]).tolist()
-    cut = (parts["ptc.npy"], pc, [classes[i] for i in keep], parts["nextmove.npy"], parts["nextmove_row.npy"],
-           output)
+    model = CutModel(parts["ptc.npy"], np.array(parts["pc.npy"]), classes, keep, parts["nextmove.npy"],
+                     parts["nextmove_row.npy"], np.asarray(parts["out_feat.npy"]).tolist())
     del parts
     heap.trim()  # the LZMA dictionary and read blocks, freed but still resident (see bot.heap)
-    return cut
+    return model
 
 
 def whole_list(value: object) -> list[str]:

@@ -37,6 +37,7 @@ from bot.config import Settings
 from bot.models import Post
 from bot.pipeline.base import Context
 from bot.pipeline.langid import UND, LanguageDetector, make_detector
+from bot.pipeline.langid_cache import cache_root
 from bot.pipeline.script import other_letters, settled_by_script
 from bot.text import clean
 
@@ -60,6 +61,7 @@ class LanguageSettings:
     others: tuple[str, ...] = ("pt", "es", "sw", "fuv", "yo", "ig", "so", "it", "de", "fa", "ur")
     min_letters: int = 20
     min_confidence: float = 0.5
+    cache_dir: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LanguageSettings:
@@ -69,6 +71,7 @@ class LanguageSettings:
             others=tuple(code.lower() for code in settings.lang_others),
             min_letters=settings.lang_min_letters,
             min_confidence=settings.lang_min_confidence,
+            cache_dir=settings.cache_dir,
         )
 
     @classmethod
@@ -114,7 +117,8 @@ class LanguageTagger:
 
     @classmethod
     def from_settings(cls, settings: LanguageSettings) -> LanguageTagger:
-        return cls(make_detector(settings.detector, settings.languages, settings.others), settings)
+        root = cache_root(settings.cache_dir)
+        return cls(make_detector(settings.detector, settings.languages, settings.others, root), settings)
 
     def tag(self, text: str, hint: str | None = None) -> LangResult:
         return self._remembered(text, hint)
