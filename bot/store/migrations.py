@@ -240,3 +240,19 @@ def m0110_posts_topics_index(db: sqlite_utils.Database) -> None:
     """Matched posts by their topics (partial: unmatched posts take no room), so ``sahelwatch stats``
     counts topics and matched posts from the index instead of reading every post."""
     db.execute("CREATE INDEX idx_posts_topics ON posts (topics) WHERE topics != '[]'")
+
+
+@MIGRATIONS(name="0111_fts_update_trigger")
+def m0111_fts_update_trigger(db: sqlite_utils.Database) -> None:
+    """The full-text index is rewritten only when an indexed column changes. The trigger
+    sqlite-utils made fires on every UPDATE of a post: writing its story, counting a repost of
+    it or rematching its topics deleted and re-inserted its text in ``posts_fts`` each time."""
+    db.execute("DROP TRIGGER IF EXISTS posts_au")
+    db.execute(
+        """CREATE TRIGGER posts_au AFTER UPDATE OF text, author_handle, author_name ON posts BEGIN
+  INSERT INTO posts_fts (posts_fts, rowid, text, author_handle, author_name)
+    VALUES ('delete', old.rowid, old.text, old.author_handle, old.author_name);
+  INSERT INTO posts_fts (rowid, text, author_handle, author_name)
+    VALUES (new.rowid, new.text, new.author_handle, new.author_name);
+END"""
+    )
