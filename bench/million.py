@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from batch import QUERIES, db_bytes  # noqa: E402
+from batch import QUERIES, db_bytes, exit_wchar  # noqa: E402
 from match import generate_terms, write_watchlist  # noqa: E402
 from memory import cursor, iter_records  # noqa: E402
 
@@ -108,7 +109,13 @@ def ingest(command: str, src: Path, db: Path, n: int, env: dict[str, str]) -> Ru
     run.rss_at.update({m: last for m in MARKS if m not in run.rss_at and done >= m * n})
     if child.poll() is None:
         child.send_signal(signal.SIGTERM)
-    _out, err = child.communicate(timeout=600)
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.append(child.stderr.read()), daemon=True)
+    reader.start()
+    run.wchar = max(run.wchar, exit_wchar(child.pid))  # the checkpoint at stop included
+    child.wait(timeout=600)
+    reader.join()
+    err = "".join(errors)
     run.code = child.returncode
     run.peak = max(run.peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # our first child
     if run.code != 0:

@@ -254,7 +254,7 @@ RESTART_SCRIPT = textwrap.dedent(
 )
 
 
-def test_near_duplicate_is_caught_after_a_process_restart(tmp_path: Path) -> None:
+def test_copies_are_caught_after_a_process_restart(tmp_path: Path) -> None:
     path = str(tmp_path / "restart.db")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -266,6 +266,8 @@ def test_near_duplicate_is_caught_after_a_process_restart(tmp_path: Path) -> Non
     assert run("1", 0, BASE) == "None"
     assert run("2", 5, f"URGENT : {BASE} (AFP)") == "x:1"
     assert run("3", 9, BASE.replace("attaqué", "assailli")) == "x:1"
+    assert run("4", 12, BASE.upper()) == "x:1"  # the exact-text index, rebuilt at start
+    assert run("5", 15, " ".join(BASE.split()[:11]) + "… https://t.co/abc") == "x:1"  # the first-words index
 
 
 async def test_prune_task_drops_index_rows_outside_the_window(pipeline: Pipeline, db: Database) -> None:

@@ -25,8 +25,8 @@ def test_only_the_searchable_columns_rewrite_the_full_text_index(tmp_path: Path)
     assert found(store, "embuscade") == [row]
     before = index_rows(store)
     with store.write() as db:
-        db.execute("UPDATE posts SET story_id = story_id, repost_count = repost_count + 1, topics = '[\"x\"]' WHERE id = ?",
-                   [row])
+        db.execute("UPDATE posts SET story_id = story_id, repost_count = repost_count + 1,"
+                   " topics = '[\"x\"]' WHERE id = ?", [row])
     assert index_rows(store) == before  # no segment written for columns FTS does not hold
     with store.write() as db:
         db.execute("UPDATE posts SET text = 'Attaque de drone à Ménaka' WHERE id = ?", [row])

@@ -18,6 +18,10 @@ from are in ``dedupe_posts`` anyway, so the index now lives in memory:
   the budget), and brought up to date from the rows another connection committed
   (``PRAGMA data_version`` changes only then) before each lookup and each addition.
 
+The same structure, one key a post instead of 16, holds the posts by exact text and by first
+words (:data:`TEXT_KIND`, :data:`PREFIX_KIND`, an eighth of the budget each), read with
+``per_band`` :data:`ALL` (every entry inside the window, oldest first).
+
 The answer is what the table's query gave: the ``per_band`` newest entries of each bucket
 created inside ``[since, until]``, the posts sharing the most bands first, then the oldest.
 An entry whose post is gone (pruned, or its transaction rolled back) is skipped when its
@@ -27,7 +31,8 @@ features are read (:func:`bot.pipeline.dedupe_index.candidates`); verification d
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlite_utils import Database
@@ -36,13 +41,50 @@ from bot.pipeline.minhash import BANDS, band_matrix
 
 _BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
 _SALT, _U64 = int(_BAND_SALT), 2**64 - 1
-_INDEXES: weakref.WeakKeyDictionary[Database, BandIndex] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[Database, dict[str, BandIndex]] = weakref.WeakKeyDictionary()
 
 
 def bucket_keys(bands: Sequence[int] | np.ndarray) -> np.ndarray:
     """One uint64 per band: its key mixed with the band's number (buckets of bands differ)."""
     values = np.asarray(bands, dtype=np.int64).view(np.uint64)
     return values + np.arange(values.shape[-1], dtype=np.uint64) * _BAND_SALT
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What an index holds: ``per_row`` keys of each ``dedupe_posts`` row, made by ``keys``
+    from the values of ``column`` (rows where it is NULL have none); ``share`` of the budget."""
+
+    column: str
+    per_row: int
+    keys: Callable[[list], np.ndarray]
+    share: float = 1.0
+
+
+def _signature_keys(blobs: list[bytes]) -> np.ndarray:
+    sigs = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(blobs), -1)
+    return bucket_keys(band_matrix(sigs.astype(np.uint32))).ravel()
+
+
+def _int_keys(values: list[int]) -> np.ndarray:
+    return np.array(values, np.int64).view(np.uint64)
+
+
+def hash_key(content_hash: str) -> int:
+    """The signed 64-bit key of a hex ``content_hash`` (its first 16 digits)."""
+    return int.from_bytes(bytes.fromhex(content_hash[:16]), "big", signed=True)
+
+
+BANDS_KIND = Kind("signature", BANDS, _signature_keys)
+"""The LSH band buckets of a post's MinHash signature (16 a post)."""
+TEXT_KIND = Kind("content_hash", 1, lambda hashes: _int_keys([hash_key(h) for h in hashes]), share=1 / 8)
+"""The exact text: posts with the same normalised text (one key a post; a 64-bit key can
+collide, so the caller checks the full hash)."""
+PREFIX_KIND = Kind("prefix", 1, _int_keys, share=1 / 8)
+"""The first words (``dedupe_posts.prefix``): a copy cut short finds the post it starts."""
+KINDS = (BANDS_KIND, TEXT_KIND, PREFIX_KIND)
+ALL = 1 << 40
+"""``per_band`` that reads every entry of a bucket inside the window (oldest first)."""
 
 
 ENTRY = np.dtype([("key", "<u8"), ("newest", "<i8"), ("id", "<u4")])
@@ -53,8 +95,9 @@ ascending, a bucket reads newest first."""
 class BandIndex:
     """Band buckets of the posts in the dedupe window (see the module docstring)."""
 
-    def __init__(self, budget_mb: float = 32.0) -> None:
-        self.budget = max(BANDS, int(budget_mb * 2**20 / ENTRY.itemsize))
+    def __init__(self, budget_mb: float = 32.0, kind: Kind = BANDS_KIND) -> None:
+        self.kind = kind
+        self.budget = max(kind.per_row, int(budget_mb * kind.share * 2**20 / ENTRY.itemsize))
         self.big: Run = _run(np.empty(0, ENTRY))
         self.small: Run = _run(np.empty(0, ENTRY))
         self.pending: dict[int, list[tuple[int, int]]] = {}
@@ -70,19 +113,28 @@ class BandIndex:
         if version == self.version:
             return
         self.version = version
+        column = self.kind.column
         rows = db.conn.execute(
-            "SELECT post_id, created_at, signature FROM dedupe_posts WHERE post_id > ? AND signature IS NOT NULL"
+            f"SELECT post_id, created_at, {column} FROM dedupe_posts WHERE post_id > ? AND {column} IS NOT NULL"
             " ORDER BY created_at DESC LIMIT ?",
-            [self.last_id, self.budget // BANDS + 1],
+            [self.last_id, self.budget // self.kind.per_row + 1],
         )
-        chunks = [_chunk(part) for part in iter(lambda: rows.fetchmany(4096), [])]  # never all rows at once
+        chunks = [self._chunk(part) for part in iter(lambda: rows.fetchmany(4096), [])]  # never all rows at once
         if chunks:
             self.last_id = max(self.last_id, *(int(chunk[2].max()) for chunk in chunks))
             self.small = _merged(self.small, _sorted(chunks))
             self._settle()
 
+    def _chunk(self, rows: list[tuple[int, int, object]]) -> Run:
+        """Entries of ``dedupe_posts`` rows ``(post_id, created_at, value)``, unsorted."""
+        repeat = self.kind.per_row
+        return (self.kind.keys([r[2] for r in rows]),
+                -np.repeat(np.array([r[1] for r in rows], np.int64), repeat),
+                np.repeat(np.array([r[0] for r in rows], np.uint32), repeat))
+
     def add(self, post_id: int, created: int, bands: Sequence[int]) -> None:
-        """Index a post the caller is storing (inside its write transaction)."""
+        """Index a post the caller is storing (inside its write transaction): its band keys
+        (:func:`bot.pipeline.minhash.band_keys`), or the one key of a single-key kind."""
         for band, value in enumerate(bands):  # bucket_keys, in plain ints (16 values: no numpy call)
             key = ((value & _U64) + band * _SALT) & _U64
             self.pending.setdefault(key, []).append((-created, post_id))
@@ -240,14 +292,6 @@ def _budget_floor(big_newest: np.ndarray, small_newest: np.ndarray, floor: int, 
     return int(-newest[budget - 1])
 
 
-def _chunk(rows: list[tuple[int, int, bytes]]) -> Run:
-    """Entries of ``dedupe_posts`` rows ``(post_id, created_at, signature)``, unsorted."""
-    sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u4").reshape(len(rows), -1)
-    return (bucket_keys(band_matrix(sigs.astype(np.uint32))).ravel(),
-            -np.repeat(np.array([r[1] for r in rows], np.int64), BANDS),
-            np.repeat(np.array([r[0] for r in rows], np.uint32), BANDS))
-
-
 def _sorted(chunks: list[Run]) -> np.ndarray:
     keys, newest, ids = (np.concatenate(column) for column in zip(*chunks, strict=True))
     entries = np.empty(len(keys), ENTRY)
@@ -257,11 +301,12 @@ def _sorted(chunks: list[Run]) -> np.ndarray:
     return entries
 
 
-def for_db(db: Database, budget_mb: float | None = None) -> BandIndex:
-    """The band index of ``db`` (one per connection; ``budget_mb`` applies when it is made,
-    default 32), brought up to date."""
-    index = _INDEXES.get(db)
+def for_db(db: Database, budget_mb: float | None = None, kind: Kind = BANDS_KIND) -> BandIndex:
+    """The ``kind`` index of ``db`` (one per connection and kind; ``budget_mb`` applies when it
+    is made, default 32, times the kind's share), brought up to date."""
+    indexes = _INDEXES.setdefault(db, {})
+    index = indexes.get(kind.column)
     if index is None:
-        index = _INDEXES[db] = BandIndex(32.0 if budget_mb is None else budget_mb)
+        index = indexes[kind.column] = BandIndex(32.0 if budget_mb is None else budget_mb, kind)
     index.sync(db)
     return index

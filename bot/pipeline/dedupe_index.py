@@ -12,8 +12,10 @@ Tables (created by the store's migrations ``0002_dedupe_index``, ``0080_dedupe_p
   :data:`PREFIX_WORDS` normalised words, so a copy cut short with "…" finds the post it is a
   prefix of (:func:`prefixed`).
 
-The LSH band buckets are built in memory from those signatures (:mod:`bot.pipeline.band_index`;
-they used to be a ``dedupe_bands`` table, dropped by migration 0091). The store calls
+The lookups are built in memory from those rows (:mod:`bot.pipeline.band_index`): the LSH band
+buckets of the signatures (they used to be a ``dedupe_bands`` table, dropped by migration
+0091), and the posts by content hash and by first words (they used to be SQLite indexes with
+random keys, dropped by migration 0112: each post rewrote a page of each). The store calls
 :func:`index_post` and :func:`count_repost` (its post hooks, see :func:`install`) inside the
 write transaction that stores each new post; a background task calls :func:`prune` to drop
 what is older than the window. Cluster facts for alerts come from ``posts.duplicate_of``
@@ -75,16 +77,31 @@ def head_of(db: Database, post_key: str) -> str | None:
 def lookup(
     db: Database, post_key: str, content_hash: str | None, since: int, until: int
 ) -> tuple[str | None, str | None]:
-    """One query: (head of ``post_key`` if already indexed, head of the earliest post with
+    """(head of ``post_key`` if already indexed, head of the earliest post with
     ``content_hash`` created inside ``[since, until]``)."""
-    rows = db.conn.execute(
-        "SELECT 1, first_key FROM dedupe_posts WHERE post_key = ? UNION ALL"
-        " SELECT * FROM (SELECT 2, first_key FROM dedupe_posts WHERE content_hash = ?"
-        " AND created_at BETWEEN ? AND ? ORDER BY created_at, post_key LIMIT 1)",
-        [post_key, content_hash, since, until],
-    ).fetchall()
-    found = dict(rows)
-    return found.get(1), found.get(2)
+    row = db.conn.execute("SELECT first_key FROM dedupe_posts WHERE post_key = ?", [post_key]).fetchone()
+    if content_hash is None:
+        return (row[0] if row else None), None
+    same = _oldest(db, band_index.TEXT_KIND, band_index.hash_key(content_hash), since, until, 1,
+                   "SELECT first_key FROM dedupe_posts WHERE content_hash = ? AND post_id IN ({ids})"
+                   " ORDER BY created_at, post_key LIMIT ?", [content_hash])
+    return (row[0] if row else None), (same[0][0] if same else None)
+
+
+def _oldest(db: Database, kind: band_index.Kind, key: int, since: int, until: int, limit: int,
+            sql: str, params: list) -> list[tuple]:
+    """Up to ``limit`` rows of ``sql`` for the posts the in-memory ``kind`` index holds under
+    ``key`` inside ``[since, until]``, read oldest first in steps (an entry whose post is gone
+    is passed over): ``sql`` has ``{ids}`` and ends with ``LIMIT ?``."""
+    ids = band_index.for_db(db, kind=kind).candidates([key], since, until, band_index.ALL)
+    rows: list[tuple] = []
+    for start in range(0, len(ids), 256):
+        step = ids[start:start + 256]
+        query = sql.format(ids=", ".join("?" * len(step)))
+        rows += db.conn.execute(query, [*params, *step, limit - len(rows)]).fetchall()
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def candidates(
@@ -115,11 +132,9 @@ def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> l
     key = prefix_key(cut)
     if key is None:
         return []
-    rows = db.conn.execute(
-        "SELECT first_key, lang, words FROM dedupe_posts WHERE prefix = ? AND created_at BETWEEN ? AND ?"
-        " AND post_key != ? ORDER BY created_at, post_id LIMIT 200",
-        [key, since, until, post_key],
-    ).fetchall()
+    rows = _oldest(db, band_index.PREFIX_KIND, key, since, until, 200,
+                   "SELECT first_key, lang, words FROM dedupe_posts WHERE prefix = ? AND post_key != ?"
+                   " AND post_id IN ({ids}) ORDER BY created_at, post_id LIMIT ?", [key, post_key])
     return [(first, lang) for first, lang, words in rows if words == cut or words.startswith(cut + " ")]
 
 
@@ -163,16 +178,23 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     """
     fp = fingerprint(post.norm_text or clean(post.text))
     words, keys = fp.norm, " ".join(sorted(fp.keys))
-    created = epoch(post.created_at)
+    created, prefix = epoch(post.created_at), prefix_key(words)
     banded = bool(post.signature) and not is_cut(post.text)
     cursor = db.conn.execute(
         "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang,"
         " created_at, signature, words, keys, prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
-         created, _blob(post) if banded else None, words, keys, prefix_key(words)],
+         created, _blob(post) if banded else None, words, keys, prefix],
     )
-    if cursor.rowcount and banded:
+    if not cursor.rowcount:
+        return
+    if banded:
         band_index.for_db(db).add(post_row_id, created, band_keys(np.array(post.signature, dtype=np.uint32)))
+    if post.content_hash:
+        band_index.for_db(db, kind=band_index.TEXT_KIND).add(post_row_id, created,
+                                                             [band_index.hash_key(post.content_hash)])
+    if prefix is not None:
+        band_index.for_db(db, kind=band_index.PREFIX_KIND).add(post_row_id, created, [prefix])
 
 
 def _blob(post: Post) -> bytes | None:
@@ -183,7 +205,8 @@ def prune(db: Database, before: datetime) -> int:
     """Forget posts created before ``before``; return how many were dropped (an index range
     scan on ``dedupe_posts.created_at``; the band index drops them at its next merge)."""
     cutoff = epoch(before)
-    band_index.for_db(db).prune(cutoff)
+    for kind in band_index.KINDS:
+        band_index.for_db(db, kind=kind).prune(cutoff)
     feature_cache.forget(db)
     return db.conn.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
 
@@ -219,7 +242,8 @@ def count_repost(db: Database, post: Post, post_row_id: int | None = None) -> No
 def install(store: Store, index_mb: float | None = None) -> None:
     """Register the index hooks on ``store`` once (the dedupe stage relies on them), and build
     its in-memory band index (within ``index_mb``, SAHELWATCH_DEDUPE_INDEX_MB)."""
-    band_index.for_db(store.db, index_mb)
+    for kind in band_index.KINDS:
+        band_index.for_db(store.db, index_mb, kind)
     feature_cache.install(store)
     for hook in (index_post, count_repost):
         if hook not in store.post_hooks:

@@ -256,3 +256,12 @@ def m0111_fts_update_trigger(db: sqlite_utils.Database) -> None:
     VALUES (new.rowid, new.text, new.author_handle, new.author_name);
 END"""
     )
+
+
+@MIGRATIONS(name="0112_dedupe_keys_in_memory")
+def m0112_dedupe_keys_in_memory(db: sqlite_utils.Database) -> None:
+    """Exact-text and first-words lookups move to memory (bot/pipeline/band_index.py, built from
+    ``dedupe_posts`` at start like the band buckets): their two indexes had random keys, so every
+    post rewrote a page of each, most of what a commit wrote once the window held 200,000 posts."""
+    db.execute("DROP INDEX IF EXISTS dedupe_posts_hash")
+    db.execute("DROP INDEX IF EXISTS dedupe_posts_prefix")
