@@ -166,7 +166,7 @@ class Settings:
         "SAHELWATCH_MAX_URL_CHARS", 2048, "longest URL kept (post link, media); a longer one is dropped"
     )
     batch_size: int = _setting(
-        "SAHELWATCH_BATCH_SIZE", 256, "posts stored per transaction at most (a lone post is a batch of one)"
+        "SAHELWATCH_BATCH_SIZE", 512, "posts stored per transaction at most (a lone post is a batch of one)"
     )
     batch_ms: float = _setting(
         "SAHELWATCH_BATCH_MS", 5.0, "milliseconds the ingest waits for more posts when fewer than a batch are queued"

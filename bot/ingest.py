@@ -1,22 +1,25 @@
 """Micro-batches on the ingest path: up to ``size`` queued items, one write transaction.
 
-:func:`next_batch` takes what is queued (up to ``size``); when that is less, it waits
-``wait_s`` once (a few milliseconds) for more, so a lone live post is a batch of one with a
-bounded delay, and a replay fills whole batches. :func:`store_batch` runs every item through
-the pipeline and stores it INSIDE one ``BEGIN IMMEDIATE`` transaction (so each post's dedupe
-sees the posts before it in the same batch, exactly as one transaction per post did), each
-post under its own SAVEPOINT (a post that fails in the pipeline is rolled back and counted
-alone), then writes each source's newest cursor (and every remembered item id) and commits:
-posts, matches, dedupe index, outbox rows and cursors of the batch become durable together or
-not at all. Nothing is
-acknowledged (sinks, counts) before the commit. A database fault raises out of it with
-everything rolled back; the caller retries the whole batch (see :mod:`bot.store.hold`).
+:func:`next_batch` takes what is queued (up to ``size``); when that is less, it waits ``wait_s``
+(a few milliseconds) for more, again while more keeps coming (at most :data:`WAIT_ROUNDS`
+times), so a lone live post is a batch of one after one wait, and a replay, whose source runs
+only while the pipeline waits, fills whole batches (larger commits write fewer pages per post:
+the tails of the indexes are rewritten once per commit, not per post). :func:`store_batch` runs
+every item through the pipeline and stores it INSIDE one ``BEGIN IMMEDIATE`` transaction (so
+each post's dedupe sees the posts before it in the same batch, exactly as one transaction per
+post did), each post under its own SAVEPOINT (a post that fails in the pipeline is rolled back
+and counted alone), then writes each source's newest cursor (and every remembered item id) and
+commits: posts, matches, dedupe index, outbox rows and cursors of the batch become durable
+together or not at all. Nothing is acknowledged (sinks, counts) before the commit. A database
+fault raises out of it with everything rolled back; the caller retries the whole batch (see
+:mod:`bot.store.hold`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.models import Post
@@ -49,7 +52,13 @@ class Outcome:
         return self.error is not None
 
 
-async def next_batch(queue: asyncio.Queue[object], size: int, wait_s: float) -> tuple[list[Entry], bool]:
+WAIT_ROUNDS = 10
+"""At most this many waits of ``wait_s`` for one batch (50 ms at the default 5 ms)."""
+
+
+async def next_batch(
+    queue: asyncio.Queue[object], size: int, wait_s: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> tuple[list[Entry], bool]:
     """The next batch and whether :data:`DONE` was taken (then nothing more will come)."""
     first = await queue.get()
     if first is DONE:
@@ -57,9 +66,15 @@ async def next_batch(queue: asyncio.Queue[object], size: int, wait_s: float) -> 
     entries: list[Entry] = [first]  # type: ignore[list-item]
     if _drain(queue, entries, size):
         return entries, True
-    if len(entries) < size and wait_s > 0:
-        await asyncio.sleep(wait_s)
-        return entries, _drain(queue, entries, size)
+    for _round in range(WAIT_ROUNDS if wait_s > 0 else 0):
+        if len(entries) >= size:
+            break
+        before = len(entries)
+        await sleep(wait_s)
+        if _drain(queue, entries, size):
+            return entries, True
+        if len(entries) == before:  # nothing more came: do not wait for a stream that stopped
+            break
     return entries, False
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 from bot.app import App
 from bot.config import Settings
-from bot.ingest import DONE, next_batch
+from bot.ingest import DONE, WAIT_ROUNDS, next_batch
 from bot.pipeline import build_pipeline
 from bot.sources.base import Collected
 from bot.sources.jsonl import post_from_record
@@ -57,6 +57,39 @@ def test_next_batch_takes_what_is_queued_up_to_the_size():
 
     first, second, lone = asyncio.run(main())
     assert first == ([0, 1, 2], False) and second == ([3, 4], True) and lone == (["only"], False)
+
+
+def batch_with(size: int, arriving: list[int]) -> tuple[int, int]:
+    """``(posts in the batch, waits)`` when one post is queued and each wait brings the next
+    number of ``arriving`` posts (nothing once the list is used up)."""
+    async def main() -> tuple[int, int]:
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        queue.put_nowait("first")
+        waits = []
+
+        async def sleep(seconds: float) -> None:
+            waits.append(seconds)
+            for n in range(arriving[len(waits) - 1] if len(waits) <= len(arriving) else 0):
+                queue.put_nowait(n)
+
+        entries, done = await next_batch(queue, size, 0.005, sleep)
+        assert not done
+        return len(entries), len(waits)
+
+    return asyncio.run(main())
+
+
+def test_a_stream_that_keeps_coming_fills_the_batch():
+    assert batch_with(50, [10] * 20) == (50, 5)  # a replay: whole batches, so fewer pages written per post
+
+
+def test_a_stream_that_stops_is_not_waited_for_again():
+    assert batch_with(50, [10, 10]) == (21, 3)
+    assert batch_with(50, []) == (1, 1)  # a lone live post: one wait, as before
+
+
+def test_a_trickle_is_waited_for_a_bounded_number_of_times():
+    assert batch_with(1000, [1] * 100) == (1 + WAIT_ROUNDS, WAIT_ROUNDS)
 
 
 def test_batch_commands_prune_the_dedupe_index_to_its_window(store):

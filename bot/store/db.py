@@ -28,6 +28,11 @@ PostHook = Callable[[sqlite_utils.Database, "Post", int], None]
 """Runs inside the write transaction of every NEW post: ``(db, post, post_row_id)``."""
 
 BUSY_TIMEOUT_MS = 5000
+WAL_CHECKPOINT_PAGES = 4000
+"""WAL size (pages of 4 KB: 16 MB) that triggers a checkpoint, four times SQLite's default: a
+page rewritten by several commits in a row (an index's tail) is copied to the database once per
+checkpoint, not once per ~2 commits (measured in issue 17: 10.7 -> 9.6 KB written per post at
+1M posts)."""
 
 
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
@@ -74,6 +79,7 @@ class Store:
         # Statement and savepoint journals in memory, not in temp files: on disk they were most
         # of the bytes written per post (hundreds of KB), rewritten for every statement.
         self.db.execute("PRAGMA temp_store=MEMORY")
+        self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         if migrate:
             self.migrate()
 
