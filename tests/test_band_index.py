@@ -97,3 +97,19 @@ def test_bucket_keys_differ_between_bands() -> None:
     same_value = [7] * 16
     assert len(set(bucket_keys(same_value).tolist())) == 16
     assert bucket_keys(np.array(same_value, np.int64)).dtype == np.uint64
+
+
+def test_the_exact_text_index_is_rebuilt_from_any_stored_hash(tmp_path: Path) -> None:
+    """Posts by content hash, rebuilt at start; a stored hash that is not hex (never written by
+    this version) gets a key of its own instead of stopping the rebuild."""
+    path = tmp_path / "text.db"
+    store = Store(path)
+    with store.write() as db:
+        for post_id, digest in ((1, "a" * 40), (2, "a" * 40), (3, "not-hex"), (4, "b" * 40)):
+            db.execute("INSERT INTO dedupe_posts (post_id, post_key, first_key, created_at, content_hash) VALUES"
+                       " (?, ?, ?, ?, ?)", [post_id, f"x:{post_id}", f"x:{post_id}", 1000 * post_id, digest])
+    index = band_index.for_db(Store(path).db, kind=band_index.TEXT_KIND)
+    same = index.candidates([band_index.hash_key("a" * 40)], 0, 10**6, band_index.ALL)
+    assert same == [1, 2]  # oldest first
+    assert index.candidates([band_index.hash_key("not-hex")], 0, 10**6, band_index.ALL) == [3]
+    assert index.candidates([band_index.hash_key("a" * 40)], 1500, 10**6, band_index.ALL) == [2]  # the window

@@ -30,6 +30,7 @@ features are read (:func:`bot.pipeline.dedupe_index.candidates`); verification d
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,8 +72,12 @@ def _int_keys(values: list[int]) -> np.ndarray:
 
 
 def hash_key(content_hash: str) -> int:
-    """The signed 64-bit key of a hex ``content_hash`` (its first 16 digits)."""
-    return int.from_bytes(bytes.fromhex(content_hash[:16]), "big", signed=True)
+    """The signed 64-bit key of a hex ``content_hash`` (its first 16 digits; a value that is
+    not hex, never written by this version, is hashed instead of stopping the rebuild)."""
+    try:
+        return int.from_bytes(bytes.fromhex(content_hash[:16]), "big", signed=True)
+    except ValueError:
+        return int.from_bytes(hashlib.sha1(content_hash.encode()).digest()[:8], "big", signed=True)
 
 
 BANDS_KIND = Kind("signature", BANDS, _signature_keys)
