@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import signal
 import sqlite3
 import statistics
@@ -117,7 +116,6 @@ def ingest(command: str, src: Path, db: Path, n: int, env: dict[str, str]) -> Ru
     reader.join()
     err = "".join(errors)
     run.code = child.returncode
-    run.peak = max(run.peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)  # our first child
     if run.code != 0:
         print(f"sahelwatch {command} exited {run.code}:\n{err[-2000:]}")
     return run
