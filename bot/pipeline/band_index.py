@@ -112,9 +112,11 @@ class BandIndex:
         self.floor = -(2**62)
 
     # --- keeping up with the database ---------------------------------------------------------
-    def sync(self, db: Database) -> None:
-        """Load what another connection committed since we last looked (all of it at first use)."""
-        version = db.conn.execute("PRAGMA data_version").fetchone()[0]
+    def sync(self, db: Database, version: int | None = None) -> None:
+        """Load what another connection committed since we last looked (all of it at first use);
+        ``version``: the database's ``PRAGMA data_version`` when the caller has just read it."""
+        if version is None:
+            version = db.conn.execute("PRAGMA data_version").fetchone()[0]
         if version == self.version:
             return
         self.version = version
@@ -309,9 +311,24 @@ def _sorted(chunks: list[Run]) -> np.ndarray:
 def for_db(db: Database, budget_mb: float | None = None, kind: Kind = BANDS_KIND) -> BandIndex:
     """The ``kind`` index of ``db`` (one per connection and kind; ``budget_mb`` applies when it
     is made, default 32, times the kind's share), brought up to date."""
+    return _synced(db, budget_mb, (kind,))[0]
+
+
+def all_for_db(db: Database, budget_mb: float | None = None) -> tuple[BandIndex, BandIndex, BandIndex]:
+    """The :data:`KINDS` indexes of ``db`` (bands, text, prefix), brought up to date with one
+    read of ``PRAGMA data_version`` (storing a post adds to all three)."""
+    bands, text, prefix = _synced(db, budget_mb, KINDS)
+    return bands, text, prefix
+
+
+def _synced(db: Database, budget_mb: float | None, kinds: Sequence[Kind]) -> list[BandIndex]:
+    version = db.conn.execute("PRAGMA data_version").fetchone()[0]
     indexes = _INDEXES.setdefault(db, {})
-    index = indexes.get(kind.column)
-    if index is None:
-        index = indexes[kind.column] = BandIndex(32.0 if budget_mb is None else budget_mb, kind)
-    index.sync(db)
-    return index
+    found = []
+    for kind in kinds:
+        index = indexes.get(kind.column)
+        if index is None:
+            index = indexes[kind.column] = BandIndex(32.0 if budget_mb is None else budget_mb, kind)
+        index.sync(db, version)
+        found.append(index)
+    return found

@@ -188,13 +188,13 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     )
     if not cursor.rowcount:
         return
+    bands, text, prefixes = band_index.all_for_db(db)
     if banded:
-        band_index.for_db(db).add(post_row_id, created, band_keys(np.array(post.signature, dtype=np.uint32)))
+        bands.add(post_row_id, created, band_keys(np.array(post.signature, dtype=np.uint32)))
     if post.content_hash:
-        band_index.for_db(db, kind=band_index.TEXT_KIND).add(post_row_id, created,
-                                                             [band_index.hash_key(post.content_hash)])
+        text.add(post_row_id, created, [band_index.hash_key(post.content_hash)])
     if prefix is not None:
-        band_index.for_db(db, kind=band_index.PREFIX_KIND).add(post_row_id, created, [prefix])
+        prefixes.add(post_row_id, created, [prefix])
 
 
 def _blob(post: Post) -> bytes | None:
@@ -205,8 +205,8 @@ def prune(db: Database, before: datetime) -> int:
     """Forget posts created before ``before``; return how many were dropped (an index range
     scan on ``dedupe_posts.created_at``; the band index drops them at its next merge)."""
     cutoff = epoch(before)
-    for kind in band_index.KINDS:
-        band_index.for_db(db, kind=kind).prune(cutoff)
+    for index in band_index.all_for_db(db):
+        index.prune(cutoff)
     feature_cache.forget(db)
     return db.conn.execute("DELETE FROM dedupe_posts WHERE created_at < ?", [cutoff]).rowcount
 
@@ -242,8 +242,7 @@ def count_repost(db: Database, post: Post, post_row_id: int | None = None) -> No
 def install(store: Store, index_mb: float | None = None) -> None:
     """Register the index hooks on ``store`` once (the dedupe stage relies on them), and build
     its in-memory band index (within ``index_mb``, SAHELWATCH_DEDUPE_INDEX_MB)."""
-    for kind in band_index.KINDS:
-        band_index.for_db(store.db, index_mb, kind)
+    band_index.all_for_db(store.db, index_mb)
     feature_cache.install(store)
     for hook in (index_post, count_repost):
         if hook not in store.post_hooks:
