@@ -5,19 +5,21 @@ Writes N synthetic posts (bench/memory.py's generator: 4 languages, ~15 % duplic
 and a 2,000-term watchlist (bench/match.py's generator), then, each in a subprocess on a fresh
 SQLite file, dedupe on:
 - `sahelwatch replay` and `sahelwatch analyze` with SAHELWATCH_BATCH_SIZE=1 ("before": one
-  transaction per post) and the default 256 ("after");
+  transaction per post) and the default SAHELWATCH_BATCH_SIZE ("after");
 - `sahelwatch rematch` over the replayed database;
 - a raw sqlite-utils `insert_all` of the same records into an FTS5-indexed table (batches of 1,000).
-Prints posts/s, peak RSS (the child's VmHWM, sampled every 50 ms), bytes the process wrote (/proc/PID/io wchar, read
-when it has exited: SQLite's pwrite()s, WAL and the last checkpoint included), database bytes
-per post (file + WAL), and FTS p50/p95 of five analyst queries (20 newest hits) on the replayed database. Figures, never
-pass/fail. The issue's goals are for 100k-1M posts on one idle core; this machine is shared,
-so absolute posts/s vary between runs: compare the rows of one run.
+Prints posts/s, peak RSS (the child's VmHWM, sampled every 50 ms), bytes the process wrote
+(/proc/PID/io wchar, read when it has exited: SQLite's pwrite()s, WAL and the last checkpoint
+included), database bytes per post (file + WAL), and FTS p50/p95 of five analyst queries (20
+newest hits) on the replayed database. Figures, never pass/fail. The issue's goals are for
+100k-1M posts on one idle core; this machine is shared, so absolute posts/s vary between runs:
+compare the rows of one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -48,15 +50,12 @@ def run(args: list[str], env: dict[str, str], stdout: object = subprocess.DEVNUL
     """Run ``sahelwatch ARGS``; seconds, peak RSS (MB) and bytes written (wchar)."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, stdout=stdout)
-    peak, exited = [0], threading.Event()
+    peak, exited = [0.0], threading.Event()
 
     def sample() -> None:  # VmHWM, the child's own peak (rusage's maxrss starts at this process's size)
         while not exited.wait(0.05):
-            try:
-                status = Path(f"/proc/{proc.pid}/status").read_text()
-                peak[0] = max(peak[0], int(status.split("VmHWM:")[1].split()[0]))
-            except (OSError, IndexError, ValueError):
-                pass
+            with contextlib.suppress(OSError, KeyError, ValueError):  # not started, or gone
+                peak[0] = max(peak[0], memory_mb(proc.pid)[1])
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -64,7 +63,7 @@ def run(args: list[str], env: dict[str, str], stdout: object = subprocess.DEVNUL
     exited.set()
     sampler.join()
     _pid, status, _usage = os.wait4(proc.pid, 0)
-    return {"s": time.perf_counter() - started, "rss": peak[0] / 1024, "wchar": written,
+    return {"s": time.perf_counter() - started, "rss": peak[0], "wchar": written,
             "code": os.waitstatus_to_exitcode(status)}
 
 
@@ -73,10 +72,21 @@ def exit_wchar(pid: int) -> int:
     reaped: the last checkpoint at close included, which sampling misses."""
     try:
         os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-        io = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
-        return int(io["wchar"])
+        return wchar(pid)
     except (OSError, ValueError, KeyError):  # already reaped (ChildProcessError is an OSError)
         return 0
+
+
+def wchar(pid: int) -> int:
+    """Bytes ``pid`` has written so far (/proc/PID/io ``wchar``)."""
+    io = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
+    return int(io["wchar"])
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """``(RSS, peak RSS)`` of a running ``pid`` in MB (/proc/PID/status ``VmRSS``, ``VmHWM``)."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
 def db_bytes(db: Path) -> int:

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from batch import QUERIES, db_bytes, exit_wchar  # noqa: E402
+from batch import QUERIES, db_bytes, exit_wchar, memory_mb, wchar  # noqa: E402
 from match import generate_terms, write_watchlist  # noqa: E402
 from memory import cursor, iter_records  # noqa: E402
 
@@ -78,12 +78,10 @@ def write_posts(path: Path, n: int) -> None:
 def proc_status(pid: int) -> tuple[float, float, int]:
     """(RSS MB, peak RSS MB, bytes written) of ``pid``; zeros once it is gone."""
     try:
-        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
-        io = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
-    except (OSError, ValueError):
+        rss, peak = memory_mb(pid)
+        return rss, peak, wchar(pid)
+    except (OSError, ValueError, KeyError):
         return 0.0, 0.0, 0
-    mb = [int(status[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM")]
-    return mb[0], mb[1], int(io["wchar"])
 
 
 def ingest(command: str, src: Path, db: Path, n: int, env: dict[str, str]) -> Run:
