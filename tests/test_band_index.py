@@ -64,6 +64,21 @@ def test_the_same_answers_as_the_table_across_merges() -> None:
     assert len(index) == 1600 * 16
 
 
+
+def test_a_one_key_index_gives_the_same_answers_across_merges() -> None:
+    """The exact-text and first-words indexes (one key a post) take a plain-Python path."""
+    index = BandIndex(kind=band_index.TEXT_KIND)
+    keys = [band_index.hash_key(f"{i % 7:040x}") for i in range(7)]
+    posts = [(i + 1, (i * 7919) % 5000, [keys[i % 7]]) for i in range(3000)]  # out of order, 7 buckets
+    for count, (pid, at, key) in enumerate(posts, 1):
+        index.add(pid, at, key)
+        if count in (100, 1000, 3000):  # pending only, pending + small run, after folds into the big run
+            for key_no, since, until, per_band in ((3, 0, 5000, band_index.ALL), (5, 1000, 3000, 5),
+                                                   (0, 4990, 5000, 2)):
+                expected = _reference(posts[:count], [keys[key_no]], since, until, per_band)
+                assert index.candidates([keys[key_no]], since, until, per_band) == expected
+    assert index.candidates([band_index.hash_key("f" * 40)], 0, 5000, band_index.ALL) == []
+
 def test_prune_and_the_memory_budget_drop_the_oldest() -> None:
     index = BandIndex(budget_mb=100 * 16 * 20 / 2**20)  # room for 100 posts
     for post_id in range(1, 301):

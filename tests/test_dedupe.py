@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from bot.components.pipeline import prune_task
 from bot.config import Settings
 from bot.models import Post, Refs
-from bot.pipeline import Pipeline, band_index, build_pipeline
+from bot.pipeline import Pipeline, band_index, build_pipeline, dedupe_index, feature_cache
 from bot.pipeline.dedupe_index import cluster_info, prune
 from bot.runtime import assemble
 from bot.store.db import Store
@@ -302,3 +302,20 @@ def test_analyze_prints_detected_language_and_duplicate_of_for_every_post() -> N
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(x["id"], x["lang"], x["duplicate_of"]) for x in lines] == [
         ("1", "fr", None), ("2", "fr", "1"), ("3", "fr", "1"), ("4", "ha", None), ("5", "und", None)]
+
+
+def test_a_stored_post_is_cached_as_reading_its_row_gives_it(pipeline: Pipeline, db: Database) -> None:
+    """index_post seeds the feature cache with the row it wrote (the next posts' likeliest
+    candidate): what the cache then gives is field for field what a read of the row gives."""
+    stored = [ingest(pipeline, BASE, "1"), ingest(pipeline, BASE + " #Niger", "2"), ingest(pipeline, "Trop court", "3")]
+    cache = feature_cache._CACHES[db]
+    keys = [post.key for post in stored]
+    read = dedupe_index._indexed_by(db, "post_key", keys)
+    for key in keys:
+        cached = cache.columns["post_key"][key]
+        row = read[key]
+        assert (cached.post_key, cached.first_key, cached.created_at) == (row.post_key, row.first_key, row.created_at)
+        assert cached.features.signature.tolist() == row.features.signature.tolist()
+        assert (cached.features.lang, cached.features.words_text, cached.features.keys_text) == (
+            row.features.lang, row.features.words_text, row.features.keys_text)
+    assert read["x:2"].first_key == "x:1" and len(read["x:1"].features.signature) == 64

@@ -188,6 +188,10 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     )
     if not cursor.rowcount:
         return
+    first = post.duplicate_of or post.key
+    indexed = Indexed(post.key, first, created, Features(post.lang, from_bytes(_blob(post) if banded else None),
+                                                        words, keys))
+    feature_cache.remember(db, {"post_id": (post_row_id, indexed), "post_key": (post.key, indexed)})
     bands, text, prefixes = band_index.all_for_db(db)
     if banded:
         bands.add(post_row_id, created, band_keys(np.array(post.signature, dtype=np.uint32)))

@@ -54,9 +54,19 @@ class FeatureCache:
         found.update(fetch(column, missing) if missing else {})
         for value, row in found.items():
             cached[value] = row  # (re)inserted last: the most recently used
+        self._trim(cached)
+        return found
+
+    def put(self, column: str, value: Hashable, row: Any) -> None:
+        """Remember ``row`` as what reading ``value`` of ``column`` gives (the most recently used)."""
+        cached = self.columns.setdefault(column, {})
+        cached.pop(value, None)
+        cached[value] = row
+        self._trim(cached)
+
+    def _trim(self, cached: dict[Hashable, Any]) -> None:
         while len(cached) > self.size:
             del cached[next(iter(cached))]
-        return found
 
 
 def for_db(db: Database, version: object) -> FeatureCache:
@@ -68,6 +78,16 @@ def for_db(db: Database, version: object) -> FeatureCache:
         cache.clear()
         cache.version = version
     return cache
+
+
+def remember(db: Database, rows: dict[str, tuple[Hashable, Any]]) -> None:
+    """Seed the cache of ``db`` with a row its own connection just wrote (``column: (value, row)``):
+    a new post is the likeliest candidate of the next ones, and reading it back cost a query. A
+    rollback empties the cache (:func:`install`), so a row that is not committed cannot outlive it."""
+    cache = _CACHES.get(db)
+    if cache is not None:
+        for column, (value, row) in rows.items():
+            cache.put(column, value, row)
 
 
 def forget(db: Database) -> None:

@@ -12,6 +12,7 @@ needs is here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -73,15 +74,16 @@ def story_linking(db: Database, links: tuple[str, ...], moment: datetime, window
 
 
 def reported_in(db: Database, post: Post, window: timedelta, *, exact: bool,
-                limit: int = CANDIDATES) -> list[Reported]:
+                limit: int = CANDIDATES) -> Iterator[Reported]:
     """Posts within ``window`` of ``post`` that may report its incident, oldest first: at its very
     place (``exact``), else at its admin-1 region or at a place in it (when it is a region); in
     its country, with compatible numbers and event type (the SQL form of
     :func:`bot.pipeline.story.relation`, which checks each row again). An index range scan
-    (``idx_posts_place``, ``idx_posts_admin1``) read in time order, which stops at ``limit``."""
+    (``idx_posts_place``, ``idx_posts_admin1``) read in time order, which stops at ``limit``; rows
+    are read as the caller iterates (most posts fit the first candidate or none)."""
     place = post.place
     if place is None:
-        return []
+        return iter(())
     span, cas = _span(post.created_at, window), post.casualties
     numbers = " AND ".join(f"(p.{col} IS NULL OR ? IS NULL OR abs(p.{col} - ?) <= max(3, max(p.{col}, ?) / 2))"
                            for col in ("killed", "wounded", "kidnapped"))
@@ -100,8 +102,8 @@ def reported_in(db: Database, post: Post, window: timedelta, *, exact: bool,
         " ORDER BY p.created_at, p.id LIMIT ?",
         [*args, *span, place.country, *(v for n in (cas.killed, cas.wounded, cas.kidnapped) for v in (n, n, n)),
          *event_args, limit],
-    ).fetchall()
-    return [Reported(key, at, admin1, event, Casualties(k, w, n)) for key, at, admin1, event, k, w, n in rows]
+    )
+    return (Reported(key, at, admin1, event, Casualties(k, w, n)) for key, at, admin1, event, k, w, n in rows)
 
 
 def facts(db: Database, key: str) -> StoryFacts | None:
