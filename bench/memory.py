@@ -52,11 +52,12 @@ def synthetic_records(n: int, seed: int = 7) -> list[dict]:
     return list(iter_records(n, seed))
 
 
-def iter_records(n: int, seed: int = 7, pool: int | None = None) -> Iterator[dict]:
-    """The records one by one; ``pool``: copies repeat only the ``pool`` newest originals (memory
-    bounded, and copies stay within the dedupe window as real reposts do); ``None``: any of them."""
+def iter_records(n: int, seed: int = 7, pool: int | None = None, end: datetime | None = None) -> Iterator[dict]:
+    """The records one by one, one every 3 s from 2026-11-01 (or up to ``end``); ``pool``: copies
+    repeat only the ``pool`` newest originals (memory bounded, and copies stay within the dedupe
+    window as real reposts do); ``None``: any of them."""
     rng = random.Random(seed)
-    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    t0 = datetime(2026, 11, 1, tzinfo=UTC) if end is None else end - timedelta(seconds=3 * n)
     texts: list[str] = []
     for i in range(n):
         roll = rng.random()

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from bot import heap
 from bot.errors import ConfigError, SahelWatchError, StalledError, StorageError, WatchlistError
 
 COMMANDS = {
@@ -71,6 +72,7 @@ def main() -> None:
     Example:
         sahelwatch demo
     """
+    heap.map_large_blocks()  # freed index arrays go back to the system (bot.heap)
 
 
 def all_commands() -> dict[str, click.Command]:

@@ -6,13 +6,14 @@ database) and 16 range scans a post to read them back. The signatures those rows
 from are in ``dedupe_posts`` anyway, so the index now lives in memory:
 
 - three runs of entries, one per (post, band): bucket key, minus the creation time, post id
-  (:data:`ENTRY`, 20 bytes), so a bucket reads newest first: ``pending`` (a dict of the last
-  additions, up to 1,024 entries), ``small`` (a sorted array, folded into ``big`` once it holds
-  an eighth as much: each fold is one ``np.insert``, never a sort of everything);
+  (:data:`ENTRY`, 16 bytes: the 64-bit bucket key folded to 32), so a bucket reads newest
+  first: ``pending`` (a dict of the last additions, up to 1,024 entries), ``small`` (a sorted
+  array, folded into ``big`` once it holds an eighth as much: each fold is one ``np.insert``,
+  never a sort of everything);
 - a lookup is a few vectorised steps: two ``np.searchsorted`` per run for the 16 buckets
   (bounded by ``[since, until]``), then the ``per_band`` newest of each bucket, then the
   posts ranked;
-- bounded: at most ``budget_mb`` (``SAHELWATCH_DEDUPE_INDEX_MB``, 320 bytes a post), the
+- bounded: at most ``budget_mb`` (``SAHELWATCH_DEDUPE_INDEX_MB``, 256 bytes a post), the
   oldest entries dropped first, and nothing older than the window is kept;
 - built at first use from the ``dedupe_posts`` rows that have a signature (newest first, up to
   the budget), and brought up to date from the rows another connection committed
@@ -46,9 +47,22 @@ _INDEXES: weakref.WeakKeyDictionary[Database, dict[str, BandIndex]] = weakref.We
 
 
 def bucket_keys(bands: Sequence[int] | np.ndarray) -> np.ndarray:
-    """One uint64 per band: its key mixed with the band's number (buckets of bands differ)."""
+    """One uint32 per band: its key mixed with the band's number (buckets of bands differ), its
+    two halves folded (:func:`_fold`)."""
     values = np.asarray(bands, dtype=np.int64).view(np.uint64)
-    return values + np.arange(values.shape[-1], dtype=np.uint64) * _BAND_SALT
+    return _folded(values + np.arange(values.shape[-1], dtype=np.uint64) * _BAND_SALT)
+
+
+def _folded(keys: np.ndarray) -> np.ndarray:
+    return ((keys >> np.uint64(32)) ^ keys).astype(np.uint32)
+
+
+def _fold(key: int) -> int:
+    """A 64-bit key in 32 bits (high half XOR low half), as :func:`_folded` does to arrays. Two
+    buckets may share a folded key (about one lookup in 4,000 at 1.6M entries): their posts are
+    extra candidates, which verification (or the caller's SQL) turns down."""
+    key &= _U64
+    return (key >> 32 ^ key) & 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ def _signature_keys(blobs: list[bytes]) -> np.ndarray:
 
 
 def _int_keys(values: list[int]) -> np.ndarray:
-    return np.array(values, np.int64).view(np.uint64)
+    return _folded(np.array(values, np.int64).view(np.uint64))
 
 
 def hash_key(content_hash: str) -> int:
@@ -92,7 +106,7 @@ ALL = 1 << 40
 """``per_band`` that reads every entry of a bucket inside the window (oldest first)."""
 
 
-ENTRY = np.dtype([("key", "<u8"), ("newest", "<i8"), ("id", "<u4")])
+ENTRY = np.dtype([("key", "<u4"), ("newest", "<i8"), ("id", "<u4")])
 """One (post, band) entry: bucket key, minus the post's creation time, post id. Sorted
 ascending, a bucket reads newest first."""
 
@@ -143,7 +157,7 @@ class BandIndex:
         """Index a post the caller is storing (inside its write transaction): its band keys
         (:func:`bot.pipeline.minhash.band_keys`), or the one key of a single-key kind."""
         for band, value in enumerate(bands):  # bucket_keys, in plain ints (16 values: no numpy call)
-            key = ((value & _U64) + band * _SALT) & _U64
+            key = _fold((value & _U64) + band * _SALT)
             self.pending.setdefault(key, []).append((-created, post_id))
         self.pending_count += len(bands)
         self.last_id = max(self.last_id, post_id)
@@ -180,10 +194,10 @@ class BandIndex:
         self.big = self.small = _run(np.empty(0, ENTRY))
         at = _positions(big, small)
         oldest = max(self.floor, _budget_floor(big[1], small["newest"], self.floor, self.budget))
-        kept = -big[1] >= oldest
+        kept = big[1] <= -oldest  # (no negated copy of the column)
         if not kept.all():  # dropped before the inserting: the positions move down by what goes
             at -= np.searchsorted(np.flatnonzero(~kept), at)
-        small_kept = -small["newest"] >= oldest
+        small_kept = small["newest"] <= -oldest
         small, at = small[small_kept], at[small_kept]
         columns = list(big)
         del big
@@ -220,10 +234,10 @@ class BandIndex:
     def _one(self, value: int, since: int, until: int, per_band: int) -> list[int]:
         """:meth:`candidates` of one bucket (an exact text, first words), the same steps in plain
         Python: numpy's cost per call was most of the time of a one-key lookup (39 -> 7 µs)."""
-        key, low, high = value & _U64, -until, -since
+        key, low, high = _fold(value), -until, -since
         found = [entry for entry in self.pending.get(key, ()) if low <= entry[0] <= high]
         for column, newest, ids in self.runs:
-            lo, hi = (int(column.searchsorted(np.uint64(key), side)) for side in ("left", "right"))
+            lo, hi = (int(column.searchsorted(np.uint32(key), side)) for side in ("left", "right"))
             if hi - lo > per_band:  # a full bucket: its window, newest first (as in :func:`_read`)
                 if newest[lo] < low:
                     lo += int(np.searchsorted(newest[lo:hi], low, "left"))
@@ -267,7 +281,7 @@ def _read(run: Run, keys: np.ndarray, since: int, until: int, per_band: int) -> 
 
 
 Run = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""A sorted run as contiguous columns: bucket keys (uint64), newest (int64), ids (uint32)."""
+"""A sorted run as contiguous columns: bucket keys (uint32), newest (int64), ids (uint32)."""
 
 
 def _run(entries: np.ndarray) -> Run:
@@ -307,18 +321,27 @@ def _positions(run: Run, entries: np.ndarray) -> np.ndarray:
     return lo
 
 
+EXACT_FLOOR = 1 << 18
+"""Up to this many entries the budget's floor is exact; above, it comes from a regular sample
+of about as many (a full copy of the creation times was the largest transient of a fold:
+16 MB at a 32 MB budget), set 1 % lower so the budget stays an upper bound."""
+
+
 def _budget_floor(big_newest: np.ndarray, small_newest: np.ndarray, floor: int, budget: int) -> int:
     """The creation time below which entries not older than ``floor`` are over ``budget``
     (the oldest go first)."""
-    if len(big_newest) + len(small_newest) <= budget:
+    total = len(big_newest) + len(small_newest)
+    if total <= budget:
         return floor
-    newest = np.concatenate((big_newest, small_newest))  # minus the creation times: the newest are the lowest
-    if -newest.max() < floor:
-        newest = newest[-newest >= floor]
-    if len(newest) <= budget:
+    step = max(1, total // EXACT_FLOOR)
+    newest = np.concatenate((big_newest[::step], small_newest[::step]))  # minus the creation times
+    if newest.max() > -floor:
+        newest = newest[newest <= -floor]
+    keep = budget if step == 1 else int(budget / step * 0.99)
+    if len(newest) <= keep:
         return floor
-    newest.partition(budget - 1)
-    return int(-newest[budget - 1])
+    newest.partition(keep - 1)  # the newest are the lowest
+    return int(-newest[keep - 1])
 
 
 def _sorted(chunks: list[Run]) -> np.ndarray:

@@ -23,15 +23,29 @@ Precision first. A stored candidate is accepted only if all hold:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from bot.pipeline.langid import UND
 from bot.pipeline.minhash import NUM_PERM, Signature, similarities
 
 CLOSE_SPELLING = 0.8
+_T = TypeVar("_T")
+
+
+class _computed_once(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first
+    read; thousands of candidates a second are read once each, in one thread)."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        value = instance.__dict__[self.name] = self.compute(instance)  # later reads find it there
+        return value
 _ARABIC_PREFIX = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=..)")
 
 
@@ -48,15 +62,15 @@ class Features:
     words_text: str
     keys_text: str
 
-    @cached_property
+    @_computed_once
     def words(self) -> frozenset[str]:
         return frozenset(self.words_text.split())
 
-    @cached_property
+    @_computed_once
     def keys(self) -> frozenset[str]:
         return frozenset(self.keys_text.split())
 
-    @cached_property
+    @_computed_once
     def numbers(self) -> frozenset[str]:
         """The key words with a digit (never a spelling slip of another word)."""
         return frozenset(word for word in self.keys if _has_digit(word))

@@ -73,15 +73,19 @@ def insert_matches(db: sqlite_utils.Database, matches: tuple[Match, ...], row_id
 
 
 def _insert_children(db: sqlite_utils.Database, post: Post, row_id: int) -> None:
-    insert_matches(db, post.matches, row_id)
-    db.conn.executemany(
-        "INSERT INTO media (post_id, position, kind, url, preview_url, width, height, duration_ms, alt_text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(row_id, i, m.kind, m.url, m.preview_url, m.width, m.height, m.duration_ms, m.alt_text)
-         for i, m in enumerate(post.media)],
-    )
-    db.conn.executemany("INSERT OR IGNORE INTO post_links (url, post_id) VALUES (?, ?)",
-                        [(url, row_id) for url in post.links])
+    """Matches, media and links of a new post (most posts have none of some: no statement then)."""
+    if post.matches:
+        insert_matches(db, post.matches, row_id)
+    if post.media:
+        db.conn.executemany(
+            "INSERT INTO media (post_id, position, kind, url, preview_url, width, height, duration_ms, alt_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(row_id, i, m.kind, m.url, m.preview_url, m.width, m.height, m.duration_ms, m.alt_text)
+             for i, m in enumerate(post.media)],
+        )
+    if post.links:
+        db.conn.executemany("INSERT OR IGNORE INTO post_links (url, post_id) VALUES (?, ?)",
+                            [(url, row_id) for url in post.links])
 
 
 def save_post(store: Store, post: Post, *, source: str | None = None, cursor: str | None = None,
