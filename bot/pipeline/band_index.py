@@ -337,7 +337,7 @@ def _budget_floor(big_newest: np.ndarray, small_newest: np.ndarray, floor: int, 
     newest = np.concatenate((big_newest[::step], small_newest[::step]))  # minus the creation times
     if newest.max() > -floor:
         newest = newest[newest <= -floor]
-    keep = budget if step == 1 else int(budget / step * 0.99)
+    keep = budget if step == 1 else max(1, int(budget / step * 0.99))
     if len(newest) <= keep:
         return floor
     newest.partition(keep - 1)  # the newest are the lowest

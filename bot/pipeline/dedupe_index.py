@@ -180,29 +180,25 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     words, keys = fp.norm, " ".join(sorted(fp.keys))
     created, prefix = epoch(post.created_at), prefix_key(words)
     banded = bool(post.signature) and not is_cut(post.text)
+    sig = np.array(post.signature if banded else (), dtype=np.uint32)  # made once: row, cache and bands
+    first = post.duplicate_of or post.key
     cursor = db.conn.execute(
         "INSERT OR IGNORE INTO dedupe_posts (post_key, first_key, post_id, content_hash, lang,"
         " created_at, signature, words, keys, prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [post.key, post.duplicate_of or post.key, post_row_id, post.content_hash, post.lang,
-         created, _blob(post) if banded else None, words, keys, prefix],
+        [post.key, first, post_row_id, post.content_hash, post.lang,
+         created, to_bytes(sig) if banded else None, words, keys, prefix],
     )
     if not cursor.rowcount:
         return
-    first = post.duplicate_of or post.key
-    indexed = Indexed(post.key, first, created, Features(post.lang, from_bytes(_blob(post) if banded else None),
-                                                        words, keys))
+    indexed = Indexed(post.key, first, created, Features(post.lang, sig, words, keys))
     feature_cache.remember(db, {"post_id": (post_row_id, indexed), "post_key": (post.key, indexed)})
     bands, text, prefixes = band_index.all_for_db(db)
     if banded:
-        bands.add(post_row_id, created, band_keys(np.array(post.signature, dtype=np.uint32)))
+        bands.add(post_row_id, created, band_keys(sig))
     if post.content_hash:
         text.add(post_row_id, created, [band_index.hash_key(post.content_hash)])
     if prefix is not None:
         prefixes.add(post_row_id, created, [prefix])
-
-
-def _blob(post: Post) -> bytes | None:
-    return to_bytes(np.array(post.signature, dtype=np.uint32)) if post.signature else None
 
 
 def prune(db: Database, before: datetime) -> int:

@@ -33,6 +33,7 @@ from bot.pipeline.langid import UND
 from bot.pipeline.minhash import NUM_PERM, Signature, similarities
 
 CLOSE_SPELLING = 0.8
+_ARABIC_PREFIX = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=..)")
 _T = TypeVar("_T")
 
 
@@ -46,7 +47,6 @@ class _computed_once(Generic[_T]):
     def __get__(self, instance: Any, owner: type | None = None) -> _T:
         value = instance.__dict__[self.name] = self.compute(instance)  # later reads find it there
         return value
-_ARABIC_PREFIX = re.compile(r"^(?:[وفبلك]?ال|[وفبلك])(?=..)")
 
 
 @dataclass(frozen=True)
