@@ -111,11 +111,10 @@ class LiveCollector(Collector):
         yield rows
 
 
-def register(runtime: Runtime) -> None:
-    """Component: the endpoint as a background task, and the sink that counts stored posts."""
+def install(runtime: Runtime) -> None:
+    """The endpoint as a background task, and the sink that counts stored posts (called by
+    :mod:`bot.components.metrics` when ``SAHELWATCH_METRICS_PORT`` is set)."""
     settings = runtime.settings
-    if not runtime.live or not settings.metrics_port:
-        return
     registry = CollectorRegistry()
     runtime.sinks.append(MetricsSink(registry))
     registry.register(LiveCollector(runtime))

@@ -46,16 +46,20 @@ COMPONENTS = (
     "bot.components.commands",
     "bot.components.alerts",
     "bot.watchdog",
-    "bot.metrics",
+    "bot.components.metrics",
 )
 LIVE_ONLY = frozenset({
-    "bot.components.sources", "bot.components.commands", "bot.components.alerts", "bot.watchdog", "bot.metrics",
+    "bot.components.sources", "bot.components.commands", "bot.components.alerts", "bot.watchdog",
+    "bot.components.metrics",
 })
 """Components that add nothing to one-shot commands (``live`` False: demo, replay, analyze), so
-those never import them (nor tweepy, PTB, httpx and prometheus_client with them: ~25 MB)."""
+those never import them. A live run imports only what is switched on as well: each component
+and source plugin module is light and imports its parts (tweepy, PTB, httpx, feedparser,
+websockets, prometheus_client: ~35 MB in all) once it knows they are wanted
+(``tests/test_registry_live.py``)."""
 SOURCES = {
-    "bot.sources.x.source": "x",
-    "bot.sources.feeds": "feeds",
+    "bot.sources.x.component": "x",
+    "bot.sources.feeds_component": "feeds",
     "bot.sources.telegram_web.component": "telegram_channels",
     "bot.sources.bluesky.component": "bluesky",
     "bot.sources.mastodon.component": "mastodon",

@@ -1,13 +1,15 @@
 """What is not used is not imported: live-only components in one-shot commands (demo, replay, analyze),
-sources switched off."""
+sources switched off, and in a live run every part (delivery, commands, metrics, a source) not switched on."""
 
 from __future__ import annotations
 
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 from bot.registry import COMPONENTS, LIVE_ONLY, REGISTRY, SOURCES
+from tests.conftest import cli_env
 
 NETWORK = ("telegram", "tweepy", "httpx", "requests", "prometheus_client", "websockets")
 CHECK = """
@@ -48,3 +50,47 @@ def test_a_source_switched_off_is_not_imported() -> None:
                                    check=True).stdout.splitlines()
     assert "x" not in names.split(",") and "feeds" in names.split(",")
     assert tweepy == "False"
+
+
+ASSEMBLE = """
+import sys
+from bot.config import Settings
+from bot.runtime import assemble
+from bot.store.db import Store
+settings = Settings.from_env()
+runtime = assemble(settings, Store(settings.db), live=True)
+print(",".join(sorted(source.name.split(":")[0] for source in runtime.sources)))
+print(",".join(m for m in {network!r} if m in sys.modules))
+"""
+MODULES = (*NETWORK, "feedparser", "telegram.ext")
+
+
+def live_run(tmp_path: Path, sources: str = "", channels: bool = False, **env: str) -> tuple[list[str], set[str]]:
+    """The sources a live ``run`` assembles (nothing connects yet) and the libraries it imported."""
+    directory = tmp_path / "watchlists"
+    directory.mkdir(parents=True)
+    (directory / "topics.yaml").write_text("topics:\n  attack:\n    terms: [attaque]\n", encoding="utf-8")
+    if sources:
+        (directory / "sources.yaml").write_text(sources, encoding="utf-8")
+    if channels:
+        (directory / "channels.yaml").write_text('channels:\n  - chat_id: "@sahel_alerts"\n', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", ASSEMBLE.format(network=MODULES)], capture_output=True, text=True,
+                         check=True, env=cli_env(SAHELWATCH_WATCHLISTS=str(directory),
+                                                 SAHELWATCH_DB=str(tmp_path / "sahelwatch.db"), **env))
+    names, imported = out.stdout.splitlines()
+    return [n for n in names.split(",") if n], {m for m in imported.split(",") if m}
+
+
+def test_a_live_run_with_nothing_switched_on_imports_no_network_library(tmp_path: Path) -> None:
+    assert live_run(tmp_path) == ([], set())
+
+
+def test_a_live_run_imports_the_parts_it_switches_on_and_only_those(tmp_path: Path) -> None:
+    names, imported = live_run(tmp_path / "feeds", "feeds:\n  - url: https://example.org/feed.xml\n")
+    assert names == ["feed"]
+    assert imported == {"feedparser"}  # httpx comes with the first request
+    names, imported = live_run(tmp_path / "telegram", channels=True, TELEGRAM_BOT_TOKEN="123:abc",
+                               X_BEARER_TOKEN="x-token", SAHELWATCH_METRICS_PORT="9")
+    assert names == ["x"]
+    assert imported >= {"telegram", "telegram.ext", "tweepy", "prometheus_client"}
+    assert "feedparser" not in imported and "websockets" not in imported

@@ -14,18 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.alerts.bot import make_bot
-from bot.alerts.channels import RoutingHolder
-from bot.alerts.delivery import Delivery
-from bot.alerts.destinations import DESTINATIONS
-from bot.alerts.limits import AlertLimits
-from bot.alerts.outbox import enqueue_hook
-from bot.alerts.pacing import Pacer
-from bot.alerts.routing import Routing
 from bot.config import watchlists_dir
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
+    from bot.alerts.routing import Routing
     from bot.registry import Runtime
 
 
@@ -47,6 +40,14 @@ def register(runtime: Runtime) -> None:
     path = channels_file(runtime)
     if not wanted(runtime, path):
         return
+    from bot.alerts.bot import make_bot  # PTB (~20 MB) only with delivery on
+    from bot.alerts.channels import RoutingHolder
+    from bot.alerts.delivery import Delivery
+    from bot.alerts.destinations import DESTINATIONS
+    from bot.alerts.limits import AlertLimits
+    from bot.alerts.outbox import enqueue_hook
+    from bot.alerts.pacing import Pacer
+
     watchlist = runtime.watchlist
     settings = runtime.settings
     holder = RoutingHolder(path, (lambda: {t.name for t in watchlist.watchlist.topics}) if watchlist else None,

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from bot.sources.backoff import Jittered
 from bot.sources.base import Collected, Source, SourceHealth
 from bot.sources.feed_entries import NotAFeed, Parsed, entry_id, entry_post, parse_feed
-from bot.sources.kit import Kit, SourcePlugin
+from bot.sources.kit import Kit
 from bot.sources.payload import PayloadLimits
 from bot.sources.poller import PollError, Validators
 from bot.sources.polling import poll_loop
@@ -124,5 +124,3 @@ class FeedSource:
 def build(kit: Kit) -> list[Source]:
     return [FeedSource(feed, kit) for feed in kit.config().feeds]
 
-
-PLUGIN = SourcePlugin(name="feeds", switch="feeds", wanted=lambda kit: bool(kit.config().feeds), build=build)

@@ -46,6 +46,7 @@ more on recovery. For polling use :func:`bot.sources.polling.poll_loop`; for str
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -97,3 +98,16 @@ class SourcePlugin:
     wanted: Callable[[Kit], bool]
     """True when it has something to watch (``auto`` is then on)."""
     build: Callable[[Kit], Sequence[Source]]
+
+
+def deferred(target: str) -> Callable[[Kit], Sequence[Source]]:
+    """A ``build`` that imports ``"module:function"`` when it is first called: a plugin module stays
+    light, and a source that is not switched on costs no import (its parsers, httpx, websockets,
+    tweepy: ~25 MB a ``run`` never uses)."""
+    module, name = target.split(":")
+
+    def build(kit: Kit) -> Sequence[Source]:
+        built: Sequence[Source] = getattr(importlib.import_module(module), name)(kit)
+        return built
+
+    return build

@@ -27,12 +27,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import httpx
-
 from bot.sources.clock import Clock, SystemClock
+
+if TYPE_CHECKING:  # imported when the first request is made: a run with no HTTP source never loads it
+    import httpx
 
 ErrorKind = Literal["network", "http", "rate", "too_large", "refused", "invalid"]
 """``invalid``: the answer came but is not what the source reads (an HTML page instead of a feed)."""
@@ -107,6 +108,8 @@ class Poller:
 
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
+            import httpx
+
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.timeout), follow_redirects=True, max_redirects=5,
                 headers={"User-Agent": self.user_agent}, transport=self.transport)
@@ -132,6 +135,8 @@ class Poller:
                 self._next[host] = max(self._next.get(host, 0.0), self.clock.now() + self.host_interval)
 
     async def _fetch(self, url: str, headers: dict[str, str], validators: Validators) -> Fetched:
+        import httpx  # (loaded by client() already: a name for the except clauses)
+
         try:
             async with self.client().stream("GET", url, headers=headers) as response:
                 _check_scheme(str(response.url))

@@ -6,14 +6,19 @@ account, keeping the posts that match a topic.
 
 from __future__ import annotations
 
-from bot.sources.base import Source
-from bot.sources.bluesky.events import MediaHosts
-from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
+from typing import TYPE_CHECKING
+
 from bot.sources.kit import Kit, SourcePlugin
-from bot.sources.payload import PayloadLimits
+
+if TYPE_CHECKING:
+    from bot.sources.base import Source
 
 
 def build(kit: Kit) -> list[Source]:
+    from bot.sources.bluesky.events import MediaHosts  # only when switched on (websockets)
+    from bot.sources.bluesky.source import BlueskyOptions, BlueskySource
+    from bot.sources.payload import PayloadLimits
+
     s = kit.settings
     options = BlueskyOptions(s.bluesky_jetstream_url, s.bluesky_api_url,
                              MediaHosts(s.bluesky_cdn_url.rstrip("/"), s.bluesky_video_url.rstrip("/")),

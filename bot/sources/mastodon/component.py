@@ -7,11 +7,13 @@ the posts it federates, so two instances see more than one).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
-from bot.sources.base import Source
 from bot.sources.kit import Kit, SourcePlugin
-from bot.sources.mastodon.source import InstanceOptions, InstanceSource
+
+if TYPE_CHECKING:
+    from bot.sources.base import Source
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ def by_instance(accounts: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 def build(kit: Kit) -> list[Source]:
+    from bot.sources.mastodon.source import InstanceOptions, InstanceSource  # only when switched on
+
     s, config = kit.settings, kit.config()
     keys = tokens(s.mastodon_tokens)
     instances = by_instance(config.mastodon)

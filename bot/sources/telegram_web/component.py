@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from bot.sources.base import Source
+from typing import TYPE_CHECKING
+
 from bot.sources.kit import Kit, SourcePlugin
-from bot.sources.payload import PayloadLimits
-from bot.sources.telegram_web.source import ChannelOptions, ChannelSource
+
+if TYPE_CHECKING:
+    from bot.sources.base import Source
 
 
 def build(kit: Kit) -> list[Source]:
+    from bot.sources.payload import PayloadLimits  # only when switched on (selectolax, httpx)
+    from bot.sources.telegram_web.source import ChannelOptions, ChannelSource
+
     s = kit.settings
     options = ChannelOptions(s.telegram_web_url, s.telegram_channels_every, s.telegram_channels_backfill,
                              limits=PayloadLimits.from_settings(s))

@@ -5,8 +5,8 @@ resolved accounts) and one health record. When the stream answers 403 (plan with
 access, ``client-not-enrolled``) the source logs it once and goes on polling from the same
 cursor; the poll cursor understands the stream's (a post id) and vice versa.
 
-``component``: The X source's plugin: on when ``SAHELWATCH_X`` is on, or auto with a bearer token; its
-:class:`XSource` follows the hot-reloading watchlist (rules re-synced on every valid change).
+:func:`build` (registered by :mod:`bot.sources.x.component`): its :class:`XSource` follows the
+hot-reloading watchlist (rules re-synced on every valid change).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 
 from bot.sources.base import Collected, Source
 from bot.sources.clock import Clock
-from bot.sources.kit import Kit, SourcePlugin
+from bot.sources.kit import Kit
 from bot.sources.x.poll import XPollSource
 from bot.sources.x.ruleset import Shared, StreamForbidden, XOptions, options_from_settings
 from bot.sources.x.stream import XStreamSource
@@ -72,5 +72,3 @@ def build(kit: Kit) -> list[Source]:
     holder.on_reloaded.append(source.watchlist_changed)
     return [source]
 
-
-PLUGIN = SourcePlugin(name="x", switch="x", wanted=lambda kit: bool(kit.settings.x_bearer_token), build=build)
