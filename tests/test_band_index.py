@@ -147,3 +147,20 @@ def test_two_hashes_sharing_a_folded_key_are_told_apart_by_the_stored_hash(tmp_p
     assert index.candidates([band_index.hash_key("a" * 40)], 0, 10**6, band_index.ALL) == [1, 2]
     assert dedupe_index.lookup(store.db, "x:9", "b" * 40, 0, 10**6) == (None, "x:2")
     assert dedupe_index.lookup(store.db, "x:9", "c" * 40, 0, 10**6) == (None, None)
+
+
+def test_times_far_from_now_are_kept_in_32_bits_without_wrapping() -> None:
+    """Times are seconds from 2020 in 32 bits: a hostile date (year 9999, 1900) is clamped to the
+    range, never wrapped onto another post's window, and folds keep the order."""
+    far, old, now = 253_402_300_799, -2_208_988_800, 1_764_000_000  # 9999-12-31, 1900-01-01, 2025-11
+    index = BandIndex()
+    index.add(1, far, _bands(TEXTS[0]))
+    index.add(2, old, _bands(TEXTS[0]))
+    for post in range(3, 3 + 200):  # enough to fold the pending entries into the arrays
+        index.add(post, now + post, _bands(TEXTS[post % len(TEXTS)]))
+    assert index.candidates(_bands(TEXTS[0]), far - 7 * DAY, far + 7 * DAY) == [1]
+    assert index.candidates(_bands(TEXTS[0]), old - 7 * DAY, old + 7 * DAY) == [2]
+    found = index.candidates(_bands(TEXTS[0]), now - 7 * DAY, now + 7 * DAY)
+    assert found and 1 not in found and 2 not in found
+    index.prune(now)
+    assert 2 not in index.post_ids() and 1 in index.post_ids()

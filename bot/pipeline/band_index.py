@@ -6,7 +6,8 @@ database) and 16 range scans a post to read them back. The signatures those rows
 from are in ``dedupe_posts`` anyway, so the index now lives in memory:
 
 - three runs of entries, one per (post, band): bucket key, minus the creation time, post id
-  (:data:`ENTRY`, 16 bytes: the 64-bit bucket key folded to 32), so a bucket reads newest
+  (:data:`ENTRY`, 12 bytes: the 64-bit bucket key folded to 32, the time in seconds from
+  :data:`EPOCH` in 32 bits), so a bucket reads newest
   first: ``pending`` (a dict of the last additions, up to 1,024 entries), ``small`` (a sorted
   array, folded into ``big`` once it holds an eighth as much: each fold is one ``np.insert``,
   never a sort of everything);
@@ -106,9 +107,22 @@ ALL = 1 << 40
 """``per_band`` that reads every entry of a bucket inside the window (oldest first)."""
 
 
-ENTRY = np.dtype([("key", "<u4"), ("newest", "<i8"), ("id", "<u4")])
-"""One (post, band) entry: bucket key, minus the post's creation time, post id. Sorted
-ascending, a bucket reads newest first."""
+ENTRY = np.dtype([("key", "<u4"), ("newest", "<i4"), ("id", "<u4")])
+"""One (post, band) entry: bucket key, minus the post's creation time (:func:`since_epoch`),
+post id. Sorted ascending, a bucket reads newest first."""
+EPOCH = 1_577_836_800
+"""2020-01-01 UTC: times are kept as seconds from it, in 32 bits (1952 to 2088; a time outside
+is clamped to the range, and the window of such a post is as wide as the range allows)."""
+_LIMIT = 2**31 - 1
+
+
+def since_epoch(seconds: int) -> int:
+    """Unix ``seconds`` as the index keeps them (see :data:`EPOCH`)."""
+    return min(max(seconds - EPOCH, -_LIMIT), _LIMIT)
+
+
+def _since_epoch(seconds: np.ndarray) -> np.ndarray:
+    return np.clip(seconds - EPOCH, -_LIMIT, _LIMIT).astype(np.int32)
 
 
 class BandIndex:
@@ -123,7 +137,7 @@ class BandIndex:
         self.pending_count = 0
         self.last_id = 0
         self.version: int | None = None
-        self.floor = -(2**62)
+        self.floor = -_LIMIT
 
     # --- keeping up with the database ---------------------------------------------------------
     def sync(self, db: Database, version: int | None = None) -> None:
@@ -150,12 +164,13 @@ class BandIndex:
         """Entries of ``dedupe_posts`` rows ``(post_id, created_at, value)``, unsorted."""
         repeat = self.kind.per_row
         return (self.kind.keys([r[2] for r in rows]),
-                -np.repeat(np.array([r[1] for r in rows], np.int64), repeat),
+                -np.repeat(_since_epoch(np.array([r[1] for r in rows], np.int64)), repeat),
                 np.repeat(np.array([r[0] for r in rows], np.uint32), repeat))
 
     def add(self, post_id: int, created: int, bands: Sequence[int]) -> None:
         """Index a post the caller is storing (inside its write transaction): its band keys
         (:func:`bot.pipeline.minhash.band_keys`), or the one key of a single-key kind."""
+        created = since_epoch(created)
         for band, value in enumerate(bands):  # bucket_keys, in plain ints (16 values: no numpy call)
             key = _fold((value & _U64) + band * _SALT)
             self.pending.setdefault(key, []).append((-created, post_id))
@@ -169,7 +184,7 @@ class BandIndex:
 
     def prune(self, before: int) -> None:
         """Forget entries created before ``before``."""
-        self.floor = max(self.floor, before)
+        self.floor = max(self.floor, since_epoch(before))
         self.big, self.small = (_kept(run, -run[1] >= self.floor) for run in self.runs)
         self.pending = {key: kept for key, items in self.pending.items()
                         if (kept := [e for e in items if -e[0] >= self.floor])}
@@ -217,8 +232,9 @@ class BandIndex:
     def candidates(self, bands: Sequence[int], since: int, until: int, per_band: int = 25) -> list[int]:
         """Post ids sharing band buckets with ``bands`` inside ``[since, until]``, the posts
         sharing the most first, then the oldest (then the lowest id)."""
+        since, until = since_epoch(since), since_epoch(until)
         if len(bands) == 1:
-            return self._one(bands[0], since, until, per_band)
+            return self._one(bands[0], -until, -since, per_band)
         keys = bucket_keys(bands)
         parts = [_read(run, keys, since, until, per_band) for run in self.runs if len(run[0])]
         parts.append(self._pending(keys.tolist(), since, until))
@@ -231,10 +247,11 @@ class BandIndex:
         ranked = np.lexsort((unique, -newest[keep][first], -counts))
         return unique[ranked].tolist()
 
-    def _one(self, value: int, since: int, until: int, per_band: int) -> list[int]:
-        """:meth:`candidates` of one bucket (an exact text, first words), the same steps in plain
-        Python: numpy's cost per call was most of the time of a one-key lookup (39 -> 7 µs)."""
-        key, low, high = _fold(value), -until, -since
+    def _one(self, value: int, low: int, high: int, per_band: int) -> list[int]:
+        """:meth:`candidates` of one bucket (an exact text, first words) whose ``newest`` is inside
+        ``[low, high]``, the same steps in plain Python: numpy's cost per call was most of the
+        time of a one-key lookup (39 -> 7 µs)."""
+        key = _fold(value)
         found = [entry for entry in self.pending.get(key, ()) if low <= entry[0] <= high]
         for column, newest, ids in self.runs:
             lo, hi = (int(column.searchsorted(np.uint32(key), side)) for side in ("left", "right"))
@@ -281,7 +298,7 @@ def _read(run: Run, keys: np.ndarray, since: int, until: int, per_band: int) -> 
 
 
 Run = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""A sorted run as contiguous columns: bucket keys (uint32), newest (int64), ids (uint32)."""
+"""A sorted run as contiguous columns: bucket keys (uint32), newest (int32), ids (uint32)."""
 
 
 def _run(entries: np.ndarray) -> Run:
