@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import WatchlistError
 from bot.models import Casualties
 from bot.pipeline.events import EventClassifier
 from bot.watchlist.event_rules import check_events, load_events
@@ -93,3 +94,15 @@ def test_events_file_obeys_the_watchlist_size_and_alias_limits(tmp_path):
                     encoding="utf-8")
     rules, problems = check_events(bomb, "events.yaml", WatchlistLimits(yaml_nodes=300))
     assert rules is None and "SAHELWATCH_WATCHLIST_MAX_NODES" in str(problems[0])
+
+
+def test_an_events_file_that_cannot_be_read_is_one_clear_problem_not_a_traceback(tmp_path):
+    """The code copied without its watchlists folder, or a directory where the file should be."""
+    missing = tmp_path / "events.yaml"
+    with pytest.raises(WatchlistError) as raised:
+        load_events(missing)
+    assert str(raised.value) == f"{missing}:1:1: cannot read events.yaml: No such file or directory"
+    missing.mkdir()
+    rules, problems = check_events(missing, "watchlists/events.yaml")
+    assert rules is None and [str(p) for p in problems] == ["watchlists/events.yaml:1:1: cannot read events.yaml: "
+                                                            "Is a directory"]
