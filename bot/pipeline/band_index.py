@@ -6,11 +6,11 @@ database) and 16 range scans a post to read them back. The signatures those rows
 from are in ``dedupe_posts`` anyway, so the index now lives in memory:
 
 - three runs of entries, one per (post, band): bucket key, minus the creation time, post id
-  (:data:`ENTRY`, 12 bytes: the 64-bit bucket key folded to 32, the time in seconds from
-  :data:`EPOCH` in 32 bits), so a bucket reads newest
-  first: ``pending`` (a dict of the last additions, up to 1,024 entries), ``small`` (a sorted
-  array, folded into ``big`` once it holds an eighth as much: each fold is one ``np.insert``,
-  never a sort of everything);
+  (:data:`bot.pipeline.band_runs.ENTRY`, 12 bytes: the 64-bit bucket key folded to 32, the
+  time in seconds from 2020 in 32 bits; the runs and their steps are in
+  :mod:`bot.pipeline.band_runs`), so a bucket reads newest first: ``pending`` (a dict of the
+  last additions, up to 1,024 entries), ``small`` (a sorted array, folded into ``big`` once it
+  holds an eighth as much: each fold is one ``np.insert``, never a sort of everything);
 - a lookup is a few vectorised steps: two ``np.searchsorted`` per run for the 16 buckets
   (bounded by ``[since, until]``), then the ``per_band`` newest of each bucket, then the
   posts ranked;
@@ -40,6 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
+from bot.pipeline import band_runs
+from bot.pipeline.band_runs import ENTRY
 from bot.pipeline.minhash import BANDS, band_matrix
 
 _BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
@@ -107,37 +109,19 @@ ALL = 1 << 40
 """``per_band`` that reads every entry of a bucket inside the window (oldest first)."""
 
 
-ENTRY = np.dtype([("key", "<u4"), ("newest", "<i4"), ("id", "<u4")])
-"""One (post, band) entry: bucket key, minus the post's creation time (:func:`since_epoch`),
-post id. Sorted ascending, a bucket reads newest first."""
-EPOCH = 1_577_836_800
-"""2020-01-01 UTC: times are kept as seconds from it, in 32 bits (1952 to 2088; a time outside
-is clamped to the range, and the window of such a post is as wide as the range allows)."""
-_LIMIT = 2**31 - 1
-
-
-def since_epoch(seconds: int) -> int:
-    """Unix ``seconds`` as the index keeps them (see :data:`EPOCH`)."""
-    return min(max(seconds - EPOCH, -_LIMIT), _LIMIT)
-
-
-def _since_epoch(seconds: np.ndarray) -> np.ndarray:
-    return np.clip(seconds - EPOCH, -_LIMIT, _LIMIT).astype(np.int32)
-
-
 class BandIndex:
     """Band buckets of the posts in the dedupe window (see the module docstring)."""
 
     def __init__(self, budget_mb: float = 32.0, kind: Kind = BANDS_KIND) -> None:
         self.kind = kind
         self.budget = max(kind.per_row, int(budget_mb * kind.share * 2**20 / ENTRY.itemsize))
-        self.big: Run = _run(np.empty(0, ENTRY))
-        self.small: Run = _run(np.empty(0, ENTRY))
+        self.big: band_runs.Run = band_runs.as_run(np.empty(0, ENTRY))
+        self.small: band_runs.Run = band_runs.as_run(np.empty(0, ENTRY))
         self.pending: dict[int, list[tuple[int, int]]] = {}
         self.pending_count = 0
         self.last_id = 0
         self.version: int | None = None
-        self.floor = -_LIMIT
+        self.floor = -band_runs.LIMIT
 
     # --- keeping up with the database ---------------------------------------------------------
     def sync(self, db: Database, version: int | None = None) -> None:
@@ -157,20 +141,20 @@ class BandIndex:
         chunks = [self._chunk(part) for part in iter(lambda: rows.fetchmany(4096), [])]  # never all rows at once
         if chunks:
             self.last_id = max(self.last_id, *(int(chunk[2].max()) for chunk in chunks))
-            self.small = _merged(self.small, _sorted(chunks))
+            self.small = band_runs.merged(self.small, band_runs.sorted_entries(chunks))
             self._settle()
 
-    def _chunk(self, rows: list[tuple[int, int, object]]) -> Run:
+    def _chunk(self, rows: list[tuple[int, int, object]]) -> band_runs.Run:
         """Entries of ``dedupe_posts`` rows ``(post_id, created_at, value)``, unsorted."""
         repeat = self.kind.per_row
         return (self.kind.keys([r[2] for r in rows]),
-                -np.repeat(_since_epoch(np.array([r[1] for r in rows], np.int64)), repeat),
+                -np.repeat(band_runs.since_epoch_array(np.array([r[1] for r in rows], np.int64)), repeat),
                 np.repeat(np.array([r[0] for r in rows], np.uint32), repeat))
 
     def add(self, post_id: int, created: int, bands: Sequence[int]) -> None:
         """Index a post the caller is storing (inside its write transaction): its band keys
         (:func:`bot.pipeline.minhash.band_keys`), or the one key of a single-key kind."""
-        created = since_epoch(created)
+        created = band_runs.since_epoch(created)
         for band, value in enumerate(bands):  # bucket_keys, in plain ints (16 values: no numpy call)
             key = _fold((value & _U64) + band * _SALT)
             self.pending.setdefault(key, []).append((-created, post_id))
@@ -179,13 +163,13 @@ class BandIndex:
         if self.pending_count >= 1024:
             entries = [(key, newest, pid) for key, items in self.pending.items() for newest, pid in items]
             self.pending, self.pending_count = {}, 0
-            self.small = _merged(self.small, np.sort(np.array(entries, ENTRY)))
+            self.small = band_runs.merged(self.small, np.sort(np.array(entries, ENTRY)))
             self._settle()
 
     def prune(self, before: int) -> None:
         """Forget entries created before ``before``."""
-        self.floor = max(self.floor, since_epoch(before))
-        self.big, self.small = (_kept(run, -run[1] >= self.floor) for run in self.runs)
+        self.floor = max(self.floor, band_runs.since_epoch(before))
+        self.big, self.small = (band_runs.kept_where(run, -run[1] >= self.floor) for run in self.runs)
         self.pending = {key: kept for key, items in self.pending.items()
                         if (kept := [e for e in items if -e[0] >= self.floor])}
         self.pending_count = sum(map(len, self.pending.values()))
@@ -205,10 +189,10 @@ class BandIndex:
         of the whole index)."""
         if len(self.small[0]) * 8 < len(self.big[0]):
             return
-        big, small = self.big, _entries(self.small)
-        self.big = self.small = _run(np.empty(0, ENTRY))
-        at = _positions(big, small)
-        oldest = max(self.floor, _budget_floor(big[1], small["newest"], self.floor, self.budget))
+        big, small = self.big, band_runs.entries_of(self.small)
+        self.big = self.small = band_runs.as_run(np.empty(0, ENTRY))
+        at = band_runs.positions(big, small)
+        oldest = max(self.floor, band_runs.budget_floor(big[1], small["newest"], self.floor, self.budget))
         kept = big[1] <= -oldest  # (no negated copy of the column)
         if not kept.all():  # dropped before the inserting: the positions move down by what goes
             at -= np.searchsorted(np.flatnonzero(~kept), at)
@@ -225,18 +209,18 @@ class BandIndex:
         self.big = (columns[0], columns[1], columns[2])
 
     @property
-    def runs(self) -> tuple[Run, Run]:
+    def runs(self) -> tuple[band_runs.Run, band_runs.Run]:
         return self.big, self.small
 
     # --- lookups ------------------------------------------------------------------------------
     def candidates(self, bands: Sequence[int], since: int, until: int, per_band: int = 25) -> list[int]:
         """Post ids sharing band buckets with ``bands`` inside ``[since, until]``, the posts
         sharing the most first, then the oldest (then the lowest id)."""
-        since, until = since_epoch(since), since_epoch(until)
+        since, until = band_runs.since_epoch(since), band_runs.since_epoch(until)
         if len(bands) == 1:
             return self._one(bands[0], -until, -since, per_band)
         keys = bucket_keys(bands)
-        parts = [_read(run, keys, since, until, per_band) for run in self.runs if len(run[0])]
+        parts = [band_runs.read(run, keys, since, until, per_band) for run in self.runs if len(run[0])]
         parts.append(self._pending(keys.tolist(), since, until))
         band, newest, ids = (np.concatenate(col) for col in zip(*parts, strict=True))
         order = np.lexsort((ids, newest, band))
@@ -275,99 +259,6 @@ class BandIndex:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
         band, newest, ids = zip(*found, strict=True)
         return np.array(band, np.int64), np.array(newest, np.int64), np.array(ids, np.int64)
-
-
-def _read(run: Run, keys: np.ndarray, since: int, until: int, per_band: int) -> tuple[np.ndarray, ...]:
-    """``(band, newest, id)`` of each bucket's ``per_band`` newest entries in ``[since, until]``."""
-    column, newest, ids = run
-    lo, hi = np.searchsorted(column, keys, "left"), np.searchsorted(column, keys, "right")
-    first = lo.copy()
-    full = hi - lo > per_band  # a full bucket: its window, newest first
-    for band in np.flatnonzero(full & (newest[np.minimum(lo, len(newest) - 1)] < -until)).tolist():
-        first[band] += np.searchsorted(newest[lo[band]:hi[band]], -until, "left")  # newer than until: skipped
-    stop = np.where(full, np.minimum(hi, first + per_band), hi)  # past ``since`` is filtered below
-    counts = np.maximum(stop - first, 0)
-    total = int(counts.sum())
-    if not total:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
-    at = np.repeat(first, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    when = newest[at]
-    inside = (when >= -until) & (when <= -since)
-    band = np.repeat(np.arange(len(keys)), counts)
-    return band[inside], when[inside], ids[at][inside].astype(np.int64)
-
-
-Run = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""A sorted run as contiguous columns: bucket keys (uint32), newest (int32), ids (uint32)."""
-
-
-def _run(entries: np.ndarray) -> Run:
-    return (np.ascontiguousarray(entries["key"]), np.ascontiguousarray(entries["newest"]),
-            np.ascontiguousarray(entries["id"]))
-
-
-def _kept(run: Run, keep: np.ndarray) -> Run:
-    return run[0][keep], run[1][keep], run[2][keep]
-
-
-def _entries(run: Run) -> np.ndarray:
-    entries = np.empty(len(run[0]), ENTRY)
-    entries["key"], entries["newest"], entries["id"] = run
-    return entries
-
-
-def _merged(run: Run, sorted_entries: np.ndarray) -> Run:
-    """``run`` with ``sorted_entries`` inserted in order (one copy of each column)."""
-    if not len(run[0]):
-        return _run(sorted_entries)
-    at = _positions(run, sorted_entries)
-    return (np.insert(run[0], at, sorted_entries["key"]), np.insert(run[1], at, sorted_entries["newest"]),
-            np.insert(run[2], at, sorted_entries["id"]))
-
-
-def _positions(run: Run, entries: np.ndarray) -> np.ndarray:
-    """Where each of ``entries`` goes in ``run`` (``searchsorted`` on (key, newest, id) without
-    copying the run into records: the bucket by key, then a vectorised binary search in it)."""
-    keys, newest, ids = run
-    lo, hi = np.searchsorted(keys, entries["key"], "left"), np.searchsorted(keys, entries["key"], "right")
-    when, who = entries["newest"], entries["id"]
-    while (open_ := lo < hi).any():
-        mid = np.where(open_, (lo + hi) // 2, 0)
-        before = open_ & ((newest[mid] < when) | ((newest[mid] == when) & (ids[mid] < who)))
-        lo, hi = np.where(before, mid + 1, lo), np.where(open_ & ~before, mid, hi)
-    return lo
-
-
-EXACT_FLOOR = 1 << 18
-"""Up to this many entries the budget's floor is exact; above, it comes from a regular sample
-of about as many (a full copy of the creation times was the largest transient of a fold:
-16 MB at a 32 MB budget), set 1 % lower so the budget stays an upper bound."""
-
-
-def _budget_floor(big_newest: np.ndarray, small_newest: np.ndarray, floor: int, budget: int) -> int:
-    """The creation time below which entries not older than ``floor`` are over ``budget``
-    (the oldest go first)."""
-    total = len(big_newest) + len(small_newest)
-    if total <= budget:
-        return floor
-    step = max(1, total // EXACT_FLOOR)
-    newest = np.concatenate((big_newest[::step], small_newest[::step]))  # minus the creation times
-    if newest.max() > -floor:
-        newest = newest[newest <= -floor]
-    keep = budget if step == 1 else max(1, int(budget / step * 0.99))
-    if len(newest) <= keep:
-        return floor
-    newest.partition(keep - 1)  # the newest are the lowest
-    return int(-newest[keep - 1])
-
-
-def _sorted(chunks: list[Run]) -> np.ndarray:
-    keys, newest, ids = (np.concatenate(column) for column in zip(*chunks, strict=True))
-    entries = np.empty(len(keys), ENTRY)
-    entries["key"], entries["newest"], entries["id"] = keys, newest, ids
-    del keys, newest, ids
-    entries.sort()
-    return entries
 
 
 def for_db(db: Database, budget_mb: float | None = None, kind: Kind = BANDS_KIND) -> BandIndex:
