@@ -3,8 +3,9 @@
 Run: python bench/band_index.py [--posts 150000] [--budget-mb 32]
 
 Adds N posts (16 random band keys each, one every 3 s) to a BandIndex with the given budget
-(SAHELWATCH_DEDUPE_INDEX_MB), then looks up 2,000 of them. Prints the entries kept, the memory
-they hold and the peak while folding (tracemalloc: numpy arrays are traced), and the time per
+(SAHELWATCH_DEDUPE_INDEX_MB), prunes the oldest 10 % (what the hourly prune and replay's window
+prune do), then looks up 2,000 posts. Prints the entries kept, the memory they hold, the
+peak while folding and while pruning (tracemalloc: numpy arrays are traced), and the time per
 addition and per lookup. Figures, never pass/fail: the fold's peak over the index's own size is
 what `sahelwatch run` pays on top of it (issue 17: peak RSS < 150 MB at 1M posts).
 """
@@ -38,17 +39,22 @@ def main() -> None:
         index.add(pid, start + pid * 3, keys)
     added = time.perf_counter() - began
     held, peak = (m - base for m in tracemalloc.get_traced_memory())
+    tracemalloc.reset_peak()
+    kept = len(index) // 16
+    index.prune(start + (args.posts - kept * 9 // 10) * 3)  # the oldest tenth of what is kept
+    left, pruning = (m - base for m in tracemalloc.get_traced_memory())
     tracemalloc.stop()
     probes = rng.sample(range(args.posts), 2000)
     began = time.perf_counter()
     for i in probes:
         index.candidates(bands[i], start, start + args.posts * 3)
     looked = time.perf_counter() - began
-    print(f"{args.posts:,} posts, budget {args.budget_mb:g} MB: {len(index):,} entries kept "
-          f"({len(index) // 16:,} posts)")
+    print(f"{args.posts:,} posts, budget {args.budget_mb:g} MB: {kept * 16:,} entries kept ({kept:,} posts)")
     print(f"memory: {held / 2**20:.1f} MB held, peak {peak / 2**20:.1f} MB while folding "
           f"(+{(peak - held) / 2**20:.1f} MB)")
     print(f"add {added / args.posts * 1e6:.1f} us/post (tracemalloc on), lookup {looked / len(probes) * 1e6:.0f} us")
+    print(f"prune of the oldest 10 % ({kept - len(index) // 16:,} posts): {left / 2**20:.1f} MB held after, "
+          f"peak {pruning / 2**20:.1f} MB while pruning (+{(pruning - held) / 2**20:.1f} MB over the index before)")
 
 
 if __name__ == "__main__":

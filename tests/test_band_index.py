@@ -164,3 +164,14 @@ def test_times_far_from_now_are_kept_in_32_bits_without_wrapping() -> None:
     assert found and 1 not in found and 2 not in found
     index.prune(now)
     assert 2 not in index.post_ids() and 1 in index.post_ids()
+
+
+def test_a_prune_with_nothing_to_drop_copies_nothing_and_one_with_something_drops_only_that() -> None:
+    index = BandIndex()
+    for post in range(1, 301):  # folded into the arrays
+        index.add(post, 1_764_000_000 + post * 60, _bands(TEXTS[post % len(TEXTS)]))
+    columns = index.big
+    index.prune(1_764_000_000)  # older than every post
+    assert all(after is before for after, before in zip(index.big, columns, strict=True))
+    index.prune(1_764_000_000 + 100 * 60)
+    assert index.post_ids() == set(range(100, 301))

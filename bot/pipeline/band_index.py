@@ -167,9 +167,17 @@ class BandIndex:
             self._settle()
 
     def prune(self, before: int) -> None:
-        """Forget entries created before ``before``."""
+        """Forget entries created before ``before`` (a run with nothing to drop is left as it is,
+        one with something is copied a column at a time: never a second index in memory)."""
         self.floor = max(self.floor, band_runs.since_epoch(before))
-        self.big, self.small = (band_runs.kept_where(run, -run[1] >= self.floor) for run in self.runs)
+        for name in ("big", "small"):
+            keep = getattr(self, name)[1] <= -self.floor
+            if keep.all():
+                continue
+            columns = list(getattr(self, name))
+            setattr(self, name, band_runs.as_run(np.empty(0, ENTRY)))  # ``columns`` holds the only reference
+            band_runs.keep_in_place(columns, keep)
+            setattr(self, name, (columns[0], columns[1], columns[2]))
         self.pending = {key: kept for key, items in self.pending.items()
                         if (kept := [e for e in items if -e[0] >= self.floor])}
         self.pending_count = sum(map(len, self.pending.values()))

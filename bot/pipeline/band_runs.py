@@ -52,8 +52,11 @@ def as_run(entries: np.ndarray) -> Run:
             np.ascontiguousarray(entries["id"]))
 
 
-def kept_where(run: Run, keep: np.ndarray) -> Run:
-    return run[0][keep], run[1][keep], run[2][keep]
+def keep_in_place(columns: list[np.ndarray], keep: np.ndarray) -> None:
+    """Each of ``columns`` reduced to ``keep``, one at a time (the list holding the only reference,
+    each old column is freed before the next is copied)."""
+    for i in range(len(columns)):
+        columns[i] = columns[i][keep]
 
 
 def entries_of(run: Run) -> np.ndarray:
