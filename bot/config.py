@@ -203,8 +203,8 @@ class Settings:
     )
     dedupe_index_mb: float = _setting(
         "SAHELWATCH_DEDUPE_INDEX_MB", 32.0,
-        "memory for the near-duplicate band index (320 bytes a post in the window; the oldest go first);"
-        " the exact-text and first-words indexes take an eighth of it each (20 bytes a post)",
+        "memory for the near-duplicate band index (192 bytes a post in the window; the oldest go first);"
+        " the exact-text and first-words indexes take an eighth of it each (12 bytes a post)",
     )
     story_window_hours: float = _setting(
         "SAHELWATCH_STORY_WINDOW_HOURS", 48.0,

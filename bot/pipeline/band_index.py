@@ -14,7 +14,7 @@ from are in ``dedupe_posts`` anyway, so the index now lives in memory:
 - a lookup is a few vectorised steps: two ``np.searchsorted`` per run for the 16 buckets
   (bounded by ``[since, until]``), then the ``per_band`` newest of each bucket, then the
   posts ranked;
-- bounded: at most ``budget_mb`` (``SAHELWATCH_DEDUPE_INDEX_MB``, 256 bytes a post), the
+- bounded: at most ``budget_mb`` (``SAHELWATCH_DEDUPE_INDEX_MB``, 192 bytes a post), the
   oldest entries dropped first, and nothing older than the window is kept;
 - built at first use from the ``dedupe_posts`` rows that have a signature (newest first, up to
   the budget), and brought up to date from the rows another connection committed
