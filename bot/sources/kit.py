@@ -8,8 +8,11 @@ module defines ``PLUGIN``, a :class:`SourcePlugin`::
         name="feeds",                      # also the prefix of its sources' names ("feed:...")
         switch="feeds",                    # Settings field: SAHELWATCH_FEEDS = auto | on | off
         wanted=lambda kit: bool(kit.config().feeds),   # "auto" turns it on when this is true
-        build=build,                       # (kit) -> list of Source objects
+        build=deferred("bot.sources.feeds:build"),     # (kit) -> list of Source objects
     )
+
+Keep the plugin module light: ``wanted`` is asked of every source not switched ``off``, so the
+source itself and its libraries are imported by ``build`` (:func:`deferred`), once it is on.
 
 The sources component (:mod:`bot.components.sources`) calls ``build(kit)`` for every plugin
 that is switched on, in live runs only (``sahelwatch run``); ``on`` with nothing to watch is a
