@@ -101,8 +101,7 @@ def test_an_events_file_that_cannot_be_read_is_one_clear_problem_not_a_traceback
     missing = tmp_path / "events.yaml"
     with pytest.raises(WatchlistError) as raised:
         load_events(missing)
-    assert str(raised.value) == f"{missing}:1:1: cannot read events.yaml: No such file or directory"
+    assert str(raised.value) == f"{missing}: cannot read: No such file or directory"
     missing.mkdir()
     rules, problems = check_events(missing, "watchlists/events.yaml")
-    assert rules is None and [str(p) for p in problems] == ["watchlists/events.yaml:1:1: cannot read events.yaml: "
-                                                            "Is a directory"]
+    assert rules is None and [str(p) for p in problems] == ["watchlists/events.yaml: cannot read: Is a directory"]

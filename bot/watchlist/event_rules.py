@@ -14,9 +14,9 @@ import yaml
 
 from bot.errors import WatchlistError
 from bot.models import EVENT_TYPES
-from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS, WatchlistLimits, file_too_big, too_many_nodes
+from bot.watchlist.limits import DEFAULT_WATCHLIST_LIMITS, WatchlistLimits, read_limited, too_many_nodes
 from bot.watchlist.nodes import Reader, compose
-from bot.watchlist.schema import Mark, Problem
+from bot.watchlist.schema import Problem
 
 EVENTS_FILE = "events.yaml"
 TOP_KEYS = ("events", "violence", "fallback", "casualties", "units", "numbers")
@@ -41,13 +41,10 @@ def check_events(
     path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS
 ) -> tuple[EventRules | None, list[Problem]]:
     """Parse ``path`` (within the watchlists' size limits); the rules are ``None`` when there are errors."""
-    try:
-        if (big := file_too_big(path, shown, limits)) is not None:
-            return None, [big]
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:  # missing (code copied without its watchlists folder), unreadable, a directory
-        return None, [Problem(Mark(shown, 1, 1), f"cannot read {EVENTS_FILE}: {exc.strerror or exc}")]
-    node, problems = compose(shown, text)
+    data = read_limited(path, shown, limits)  # missing: the code copied without its watchlists folder
+    if isinstance(data, Problem):
+        return None, [data]
+    node, problems = compose(shown, data.decode("utf-8", errors="replace"))
     if node is not None and (bomb := too_many_nodes(shown, node, limits)) is not None:
         return None, [bomb]
     if node is None:

@@ -51,6 +51,17 @@ def file_too_big(path: Path, shown: str, limits: WatchlistLimits) -> Problem | N
                                       "(SAHELWATCH_WATCHLIST_MAX_BYTES); split it or remove terms")
 
 
+def read_limited(path: Path, shown: str, limits: WatchlistLimits) -> bytes | Problem:
+    """The bytes of a watchlist file, or the one problem that stops it: over the size limit, or
+    unreadable (missing, a directory, no permission)."""
+    try:
+        if (big := file_too_big(path, shown, limits)) is not None:
+            return big
+        return path.read_bytes()
+    except OSError as exc:
+        return Problem(Mark(shown, 0, 0), f"cannot read: {exc.strerror or exc}")
+
+
 def too_deep(shown: str, text: str, loader: type) -> Problem | None:
     """Nesting deeper than :data:`MAX_DEPTH`, found from the event stream (no recursion)."""
     depth = 0

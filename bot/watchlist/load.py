@@ -17,8 +17,8 @@ from bot.watchlist.event_rules import EVENTS_FILE, check_events
 from bot.watchlist.limits import (
     DEFAULT_WATCHLIST_LIMITS,
     WatchlistLimits,
-    file_too_big,
     over_long,
+    read_limited,
     term_problems,
     too_many_nodes,
     total_problem,
@@ -89,16 +89,14 @@ def load_directory(directory: str | Path, limits: WatchlistLimits = DEFAULT_WATC
 
 def check_file(path: Path, shown: str, limits: WatchlistLimits = DEFAULT_WATCHLIST_LIMITS,
                text: str | None = None) -> tuple[list[Topic], list[Account], list[Problem]]:
+    data = read_limited(path, shown, limits) if text is None else text.encode("utf-8")
+    if isinstance(data, Problem):
+        return [], [], [data]
     try:
-        if text is None and (big := file_too_big(path, shown, limits)) is not None:
-            return [], [], [big]
-        data = path.read_bytes() if text is None else text.encode("utf-8")
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return [], [], [Problem(_byte_mark(shown, data, exc.start), f"not UTF-8 text ({exc.reason}); "
                                                                       "save the file as UTF-8")]
-    except OSError as exc:
-        return [], [], [Problem(Mark(shown, 0, 0), f"cannot read: {exc.strerror}")]
     root, problems = compose(shown, text)
     if root is not None and (bomb := too_many_nodes(shown, root, limits)) is not None:
         return [], [], [bomb]
