@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.pipeline import band_index, dedupe_index
+from bot.pipeline import band_index, band_runs, dedupe_index
 from bot.pipeline.band_index import BandIndex, bucket_keys
 from bot.pipeline.minhash import band_keys, signature, to_bytes
 from bot.store.db import Store
@@ -175,3 +175,61 @@ def test_a_prune_with_nothing_to_drop_copies_nothing_and_one_with_something_drop
     assert all(after is before for after, before in zip(index.big, columns, strict=True))
     index.prune(1_764_000_000 + 100 * 60)
     assert index.post_ids() == set(range(100, 301))
+
+
+def _random_run(rng: np.random.Generator, size: int) -> np.ndarray:
+    entries = np.empty(size, band_index.ENTRY)
+    entries["key"] = rng.integers(0, 3000, size)  # many entries a bucket, as templated posts make
+    entries["newest"] = -rng.integers(0, 10**6, size)
+    entries["id"] = rng.integers(1, 10**6, size)
+    entries.sort()
+    return entries
+
+
+def test_folding_in_place_gives_the_merge_of_the_runs_minus_what_is_too_old() -> None:
+    """The big run is merged into in place, a chunk at a time from the end: runs longer than a
+    chunk, buckets spread over chunks, entries dropped from both runs first."""
+    rng = np.random.default_rng(7)
+    big, small = _random_run(rng, 3 * band_runs.CHUNK + 123), _random_run(rng, 2 * band_runs.CHUNK + 45)
+    oldest = -250_000  # entries created more than 250,000 s after 2020 are kept
+    columns = [np.empty(len(big) + len(small), big.dtype[name]) for name in band_index.ENTRY.names]
+    for column, name in zip(columns, band_index.ENTRY.names, strict=True):
+        column[:len(big)] = big[name]
+    length = band_runs.compact(columns, len(big), oldest)
+    length = band_runs.insert_into(columns, length, band_runs.not_older(band_runs.as_run(small), oldest))
+    expected = np.sort(np.concatenate((big, small)))
+    expected = expected[expected["newest"] <= oldest]
+    assert length == len(expected) < len(big) + len(small)
+    for column, name in zip(columns, band_index.ENTRY.names, strict=True):
+        assert np.array_equal(column[:length], expected[name])
+
+
+def test_an_index_over_its_budget_keeps_the_newest_posts_through_folds_and_prunes() -> None:
+    posts = 400
+    index = BandIndex(budget_mb=100 * 16 * band_index.ENTRY.itemsize / 2**20)  # room for 100 posts
+    rng = np.random.default_rng(3)
+    order = rng.permutation(posts) + 1  # out of time order
+    for post_id in order.tolist():
+        index.add(post_id, post_id * DAY, _bands(TEXTS[post_id % 40]))
+        if post_id % 50 == 0:
+            index.prune(0)
+    index.prune(0)
+    kept = index.post_ids()
+    assert len(index.big[0]) <= index.budget and max(kept) == posts
+    assert kept >= set(range(posts - 40, posts + 1))  # the newest survive every fold
+    assert index.candidates(_bands(TEXTS[posts % 40]), posts * DAY, posts * DAY)[0] == posts
+
+
+def test_compacting_in_place_moves_every_later_chunk_down_past_a_drop_in_the_first() -> None:
+    """Old entries only in the first chunk: every later chunk keeps all it holds and must still
+    move down into the room the drop left."""
+    rng = np.random.default_rng(11)
+    run = _random_run(rng, 3 * band_runs.CHUNK + 7)
+    run["newest"] = -rng.integers(300_000, 10**6, len(run))  # all kept ...
+    run["newest"][:100] = 0  # ... but the first 100, created at the epoch
+    columns = [np.ascontiguousarray(run[name]) for name in band_index.ENTRY.names]
+    length = band_runs.compact(columns, len(run), -250_000)
+    expected = run[100:]
+    assert length == len(expected)
+    for column, name in zip(columns, band_index.ENTRY.names, strict=True):
+        assert np.array_equal(column[:length], expected[name])

@@ -10,7 +10,8 @@ from are in ``dedupe_posts`` anyway, so the index now lives in memory:
   time in seconds from 2020 in 32 bits; the runs and their steps are in
   :mod:`bot.pipeline.band_runs`), so a bucket reads newest first: ``pending`` (a dict of the
   last additions, up to 1,024 entries), ``small`` (a sorted array, folded into ``big`` once it
-  holds an eighth as much: each fold is one ``np.insert``, never a sort of everything);
+  holds an eighth as much: in place, in columns with room for the budget, never a sort of
+  everything nor a second copy of ``big``);
 - a lookup is a few vectorised steps: two ``np.searchsorted`` per run for the 16 buckets
   (bounded by ``[since, until]``), then the ``per_band`` newest of each bucket, then the
   posts ranked;
@@ -115,6 +116,8 @@ class BandIndex:
     def __init__(self, budget_mb: float = 32.0, kind: Kind = BANDS_KIND) -> None:
         self.kind = kind
         self.budget = max(kind.per_row, int(budget_mb * kind.share * 2**20 / ENTRY.itemsize))
+        self.columns: list[np.ndarray] = list(band_runs.as_run(np.empty(0, ENTRY)))
+        """The big run's columns, with room to grow into (:meth:`_room`); ``big`` views its entries."""
         self.big: band_runs.Run = band_runs.as_run(np.empty(0, ENTRY))
         self.small: band_runs.Run = band_runs.as_run(np.empty(0, ENTRY))
         self.pending: dict[int, list[tuple[int, int]]] = {}
@@ -167,17 +170,12 @@ class BandIndex:
             self._settle()
 
     def prune(self, before: int) -> None:
-        """Forget entries created before ``before`` (a run with nothing to drop is left as it is,
-        one with something is copied a column at a time: never a second index in memory)."""
+        """Forget entries created before ``before`` (the big run is compacted in place, and left
+        as it is when nothing goes: never a second index in memory)."""
         self.floor = max(self.floor, band_runs.since_epoch(before))
-        for name in ("big", "small"):
-            keep = getattr(self, name)[1] <= -self.floor
-            if keep.all():
-                continue
-            columns = list(getattr(self, name))
-            setattr(self, name, band_runs.as_run(np.empty(0, ENTRY)))  # ``columns`` holds the only reference
-            band_runs.keep_in_place(columns, keep)
-            setattr(self, name, (columns[0], columns[1], columns[2]))
+        if (length := band_runs.compact(self.columns, len(self.big[0]), -self.floor)) < len(self.big[0]):
+            self._view(length)
+        self.small = band_runs.not_older(self.small, -self.floor)
         self.pending = {key: kept for key, items in self.pending.items()
                         if (kept := [e for e in items if -e[0] >= self.floor])}
         self.pending_count = sum(map(len, self.pending.values()))
@@ -192,29 +190,33 @@ class BandIndex:
 
     def _settle(self) -> None:
         """Fold the small run into the big one once it holds an eighth as much, dropping what
-        is older than the pruned floor and, over budget, the oldest entries. One column at a
-        time, dropped before inserted: the fold holds at most one extra copy of one column (not
-        of the whole index)."""
+        is older than the pruned floor and, over budget, the oldest entries. In place, in the big
+        run's columns (:meth:`_room`): the fold's temporaries are the small run's size, never a
+        second copy of a column of the big one."""
         if len(self.small[0]) * 8 < len(self.big[0]):
             return
-        big, small = self.big, band_runs.entries_of(self.small)
-        self.big = self.small = band_runs.as_run(np.empty(0, ENTRY))
-        at = band_runs.positions(big, small)
-        oldest = max(self.floor, band_runs.budget_floor(big[1], small["newest"], self.floor, self.budget))
-        kept = big[1] <= -oldest  # (no negated copy of the column)
-        if not kept.all():  # dropped before the inserting: the positions move down by what goes
-            at -= np.searchsorted(np.flatnonzero(~kept), at)
-        small_kept = small["newest"] <= -oldest
-        small, at = small[small_kept], at[small_kept]
-        columns = list(big)
-        del big
-        every = kept.all()
+        small, self.small = self.small, band_runs.as_run(np.empty(0, ENTRY))
+        oldest = max(self.floor, band_runs.budget_floor(self.big[1], small[1], self.floor, self.budget))
+        small = band_runs.not_older(small, -oldest)
+        length = band_runs.compact(self.columns, len(self.big[0]), -oldest)
+        self._room(length, length + len(small[0]))
+        self._view(band_runs.insert_into(self.columns, length, small))
+
+    def _room(self, used: int, length: int) -> None:
+        """Columns for the big run that hold ``length`` entries, the first ``used`` kept: the whole
+        budget at once (pages of memory are only taken as entries are written), an eighth more
+        than asked past it."""
+        if length <= len(self.columns[0]):
+            return
+        size = self.budget if length <= self.budget else length + length // 8
+        self.big = band_runs.as_run(np.empty(0, ENTRY))  # the old columns' only references are below
         for i, name in enumerate(ENTRY.names):
-            column, columns[i] = columns[i], None
-            column = column if every else column[kept]
-            columns[i] = np.insert(column, at, small[name])
-            del column
-        self.big = (columns[0], columns[1], columns[2])
+            column = np.empty(size, ENTRY.fields[name][0])
+            column[:used] = self.columns[i][:used]
+            self.columns[i] = column
+
+    def _view(self, length: int) -> None:
+        self.big = (self.columns[0][:length], self.columns[1][:length], self.columns[2][:length])
 
     @property
     def runs(self) -> tuple[band_runs.Run, band_runs.Run]:

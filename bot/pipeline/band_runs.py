@@ -3,6 +3,8 @@ columns, and the steps on runs (read a bucket's newest, merge, fold within a bud
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 ENTRY = np.dtype([("key", "<u4"), ("newest", "<i4"), ("id", "<u4")])
@@ -52,39 +54,84 @@ def as_run(entries: np.ndarray) -> Run:
             np.ascontiguousarray(entries["id"]))
 
 
-def keep_in_place(columns: list[np.ndarray], keep: np.ndarray) -> None:
-    """Each of ``columns`` reduced to ``keep``, one at a time (the list holding the only reference,
-    each old column is freed before the next is copied)."""
-    for i in range(len(columns)):
-        columns[i] = columns[i][keep]
-
-
-def entries_of(run: Run) -> np.ndarray:
-    entries = np.empty(len(run[0]), ENTRY)
-    entries["key"], entries["newest"], entries["id"] = run
-    return entries
+def not_older(run: Run, oldest: int) -> Run:
+    """``run`` without its entries older than ``oldest`` (itself when none is)."""
+    keep = run[1] <= oldest
+    return run if keep.all() else (run[0][keep], run[1][keep], run[2][keep])
 
 
 def merged(run: Run, sorted_entries: np.ndarray) -> Run:
     """``run`` with ``sorted_entries`` inserted in order (one copy of each column)."""
     if not len(run[0]):
         return as_run(sorted_entries)
-    at = positions(run, sorted_entries)
+    at = positions(run, (sorted_entries["key"], sorted_entries["newest"], sorted_entries["id"]))
     return (np.insert(run[0], at, sorted_entries["key"]), np.insert(run[1], at, sorted_entries["newest"]),
             np.insert(run[2], at, sorted_entries["id"]))
 
 
-def positions(run: Run, entries: np.ndarray) -> np.ndarray:
-    """Where each of ``entries`` goes in ``run`` (``searchsorted`` on (key, newest, id) without
-    copying the run into records: the bucket by key, then a vectorised binary search in it)."""
+def positions(run: Run, entries: Run) -> np.ndarray:
+    """Where each of the sorted ``entries`` goes in ``run`` (nondecreasing), :data:`CHUNK` entries
+    at a time so the search's temporaries stay small (five of them per entry searched)."""
+    if not len(entries[0]):
+        return np.empty(0, np.int64)
+    return np.concatenate([_positions(run, tuple(c[at:at + CHUNK] for c in entries))
+                           for at in range(0, len(entries[0]), CHUNK)])
+
+
+def _positions(run: Run, entries: Run) -> np.ndarray:
+    """``searchsorted`` on (key, newest, id) without copying the run into records: the bucket by
+    key, then a vectorised binary search in it."""
     keys, newest, ids = run
-    lo, hi = np.searchsorted(keys, entries["key"], "left"), np.searchsorted(keys, entries["key"], "right")
-    when, who = entries["newest"], entries["id"]
+    key, when, who = entries
+    lo, hi = np.searchsorted(keys, key, "left"), np.searchsorted(keys, key, "right")
     while (open_ := lo < hi).any():
         mid = np.where(open_, (lo + hi) // 2, 0)
         before = open_ & ((newest[mid] < when) | ((newest[mid] == when) & (ids[mid] < who)))
         lo, hi = np.where(before, mid + 1, lo), np.where(open_ & ~before, mid, hi)
     return lo
+
+
+CHUNK = 1 << 16
+"""Entries a step of the in-place run operations handles at once (their temporaries: a few
+hundred KB, whatever the size of the run)."""
+
+
+def compact(columns: Sequence[np.ndarray], n: int, oldest: int) -> int:
+    """Keep, in place, those of the first ``n`` entries of ``columns`` not older than ``oldest``
+    (``newest <= oldest``, in the index's minus-time); return how many. A chunk at a time, front
+    to back (an entry only ever moves down): never a mask or a copy of a whole column."""
+    kept = 0
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        keep = columns[1][start:stop] <= oldest
+        count = int(np.count_nonzero(keep))
+        if count < stop - start or kept < start:
+            for column in columns:
+                column[kept:kept + count] = column[start:stop][keep]
+        kept += count
+    return kept
+
+
+def insert_into(columns: Sequence[np.ndarray], n: int, entries: Run) -> int:
+    """Merge the sorted ``entries`` into the sorted first ``n`` entries of ``columns`` in place
+    (their capacity holds both); return the new length. The run's entries move up by the number
+    of new ones before them, a chunk at a time from the end (an entry only ever moves up, into
+    room already moved out of), then the new entries go into the gaps left."""
+    count = len(entries[0])
+    if not count:
+        return n
+    at = positions(tuple(column[:n] for column in columns), entries)
+    low = int(at[0])
+    for stop in range(n, low, -CHUNK):
+        start = max(low, stop - CHUNK)
+        where = np.arange(start, stop)
+        where += np.searchsorted(at, where, "right")
+        for column in columns:
+            column[where] = column[start:stop].copy()
+    at += np.arange(count)
+    for column, values in zip(columns, entries, strict=True):
+        column[at] = values
+    return n + count
 
 
 EXACT_FLOOR = 1 << 18
