@@ -233,3 +233,33 @@ def test_compacting_in_place_moves_every_later_chunk_down_past_a_drop_in_the_fir
     assert length == len(expected)
     for column, name in zip(columns, band_index.ENTRY.names, strict=True):
         assert np.array_equal(column[:length], expected[name])
+
+
+def _entries(index: BandIndex) -> list[tuple[int, int, int]]:
+    """Every entry of ``index``, sorted, wherever it is held (runs, pending additions)."""
+    held = [entry for run in index.runs for entry in zip(*(column.tolist() for column in run), strict=True)]
+    held += [(key, newest, pid) for key, items in index.pending.items() for newest, pid in items]
+    return sorted(held)
+
+
+def test_a_restart_folds_the_rows_in_groups_into_the_index_adding_would_build(tmp_path: Path) -> None:
+    """At start the rows are loaded an eighth of the budget at a time (room for 200 posts: 25
+    rows a fold, 150 rows), each group folded in: the same entries, the same answers, and the
+    big run sorted."""
+    store = Store(tmp_path / "restart.db")
+    budget_mb = 200 * 16 * band_index.ENTRY.itemsize / 2**20
+    added = BandIndex(budget_mb)
+    for post_id in range(1, 151):
+        text = TEXTS[post_id % len(TEXTS)] + f" ({post_id % 7})"
+        _index_row(store, post_id, 1000 * post_id, text)
+        added.add(post_id, 1000 * post_id, _bands(text))
+    restarted_db = Store(tmp_path / "restart.db").db
+    restarted = band_index.for_db(restarted_db, budget_mb)
+    assert len(restarted) == 150 * 16 and _entries(restarted) == _entries(added)
+    big = np.rec.fromarrays(restarted.big, dtype=band_index.ENTRY)
+    assert len(big) > 100 * 16 and np.array_equal(big, np.sort(big))
+    for post_id in (1, 75, 150):
+        probe = _bands(TEXTS[post_id % len(TEXTS)] + f" ({post_id % 7})")
+        assert restarted.candidates(probe, 0, 10**6) == added.candidates(probe, 0, 10**6)
+    _index_row(store, 151, 500, TEXTS[0])  # another writer, after the restart: loaded once
+    assert len(band_index.for_db(restarted_db, budget_mb)) == 151 * 16

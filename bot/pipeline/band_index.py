@@ -18,8 +18,9 @@ from are in ``dedupe_posts`` anyway, so the index now lives in memory:
 - bounded: at most ``budget_mb`` (``SAHELWATCH_DEDUPE_INDEX_MB``, 192 bytes a post), the
   oldest entries dropped first, and nothing older than the window is kept;
 - built at first use from the ``dedupe_posts`` rows that have a signature (newest first, up to
-  the budget), and brought up to date from the rows another connection committed
-  (``PRAGMA data_version`` changes only then) before each lookup and each addition.
+  the budget, folded in an eighth of it at a time), and brought up to date from the rows
+  another connection committed (``PRAGMA data_version`` changes only then) before each lookup
+  and each addition.
 
 The same structure, one key a post instead of 16, holds the posts by exact text and by first
 words (:data:`TEXT_KIND`, :data:`PREFIX_KIND`, an eighth of the budget each), read with
@@ -141,11 +142,22 @@ class BandIndex:
             " ORDER BY created_at DESC LIMIT ?",
             [self.last_id, self.budget // self.kind.per_row + 1],
         )
-        chunks = [self._chunk(part) for part in iter(lambda: rows.fetchmany(4096), [])]  # never all rows at once
+        group = max(1, self.budget // (8 * self.kind.per_row))  # rows folded at once: an eighth of the budget
+        chunks: list[band_runs.Run] = []
+        for part in iter(lambda: rows.fetchmany(min(4096, group)), []):  # never all rows at once
+            chunks.append(self._chunk(part))
+            if sum(len(chunk[0]) for chunk in chunks) >= group * self.kind.per_row:
+                self._fold_in(chunks)
+                chunks = []
         if chunks:
-            self.last_id = max(self.last_id, *(int(chunk[2].max()) for chunk in chunks))
-            self.small = band_runs.merged(self.small, band_runs.sorted_entries(chunks))
-            self._settle()
+            self._fold_in(chunks)
+
+    def _fold_in(self, chunks: list[band_runs.Run]) -> None:
+        """Add loaded entries: sorted into the small run, folded as :meth:`add` would (a restart
+        with a full index needs half its size on top, not three times: ``bench/band_index.py``)."""
+        self.last_id = max(self.last_id, *(int(chunk[2].max()) for chunk in chunks))
+        self.small = band_runs.merged(self.small, band_runs.sorted_entries(chunks))
+        self._settle()
 
     def _chunk(self, rows: list[tuple[int, int, object]]) -> band_runs.Run:
         """Entries of ``dedupe_posts`` rows ``(post_id, created_at, value)``, unsorted."""
