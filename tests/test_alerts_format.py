@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.alerts import format as fmt
+from bot.alerts import limits
 from bot.alerts.digest import digest_messages
 from bot.alerts.rich import cut_point, link, text
 from bot.alerts.routing import ChannelRule
@@ -37,7 +38,7 @@ def make_post(value: str, matches: tuple[Match, ...] = (), **kw: object) -> Post
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-@pytest.mark.parametrize("limit", [fmt.TEXT_LIMIT, fmt.CAPTION_LIMIT])
+@pytest.mark.parametrize("limit", [limits.TEXT_LIMIT, limits.CAPTION_LIMIT])
 def test_rendered_html_parses_to_the_measured_plain_text(value: str, limit: int) -> None:
     rich = fmt.render_alert(make_post(value), similar=3, limit=limit)
     plain, _ = as_telegram_sees(rich.html)
@@ -84,7 +85,7 @@ def test_digest_pages_are_each_valid_and_within_the_limit() -> None:
     pages = digest_messages(rule, start, end, posts)
     assert len(pages) > 1
     for page in pages:
-        assert as_telegram_sees(page.html)[0] == page.plain and len(page.plain) <= fmt.TEXT_LIMIT
+        assert as_telegram_sees(page.html)[0] == page.plain and len(page.plain) <= limits.TEXT_LIMIT
     assert sum(p.plain.count("• 06:05") for p in pages) == 80
 
 
@@ -128,3 +129,12 @@ def test_a_story_update_alert_says_why_and_lists_the_reports() -> None:
     assert rich.plain.split("\n")[1] == "Update: toll now 12 killed (was 8)"
     assert rich.plain.endswith("+2 reports: ar, ha")
     assert '<a href="https://x.com/b/status/2">ar</a>' in rich.html
+
+
+def test_the_limits_written_out_are_ptbs() -> None:
+    """bot/alerts/limits.py writes Telegram's limits out (PTB's constants import all of PTB):
+    they stay the ones PTB ships."""
+    from telegram.constants import MediaGroupLimit, MessageLimit
+
+    assert (limits.TEXT_LIMIT, limits.CAPTION_LIMIT, limits.ALBUM_MAX) == (
+        MessageLimit.MAX_TEXT_LENGTH, MessageLimit.CAPTION_LENGTH, MediaGroupLimit.MAX_MEDIA_LENGTH)

@@ -4,6 +4,7 @@ sources switched off, and in a live run every part (delivery, commands, metrics,
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,37 @@ def test_a_live_run_imports_the_parts_it_switches_on_and_only_those(tmp_path: Pa
     assert names == ["x"]
     assert imported >= {"telegram", "telegram.ext", "tweepy", "prometheus_client"}
     assert "feedparser" not in imported and "websockets" not in imported
+
+
+CHECK_COMMAND = """
+import atexit, sys
+atexit.register(lambda: print("imported:", ",".join(m for m in {modules!r} if m in sys.modules)))
+sys.argv = ["sahelwatch", "watchlist", "check"]
+from bot.cli import main
+main()
+"""
+WEBHOOK_CHANNELS = """\
+channels:
+  - chat_id: "@sahel_alerts_en"
+  - webhook: https://hooks.example.org/sahel/in
+    name: ops
+    topics: [attack]
+"""
+
+
+def test_watchlist_check_reads_every_file_without_the_network_libraries_or_numpy(tmp_path: Path) -> None:
+    """The admin's check after an edit (watchlists, a Telegram chat and a webhook in channels.yaml,
+    right and then wrong) imports no delivery, source or pipeline library."""
+    watchlists = tmp_path / "watchlists"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "watchlists", watchlists)
+    answers = []
+    for channels in (WEBHOOK_CHANNELS, WEBHOOK_CHANNELS.replace("https://", "ftp://")):
+        (watchlists / "channels.yaml").write_text(channels, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-c", CHECK_COMMAND.format(modules=(*NETWORK, "numpy"))],
+                              cwd=tmp_path, env=cli_env(SAHELWATCH_WATCHLISTS=str(watchlists)),
+                              capture_output=True, text=True)
+        answers.append((done.returncode, done.stdout + done.stderr))
+    (ok, good), (refused, bad) = answers
+    assert ok == 0 and "and channels.yaml; 0 error(s)" in good and good.splitlines()[-1] == "imported: "
+    assert refused != 0 and "channels.yaml:3" in bad and "webhook must be an http:// or https:// URL" in bad
+    assert "imported: \n" in bad

@@ -10,31 +10,20 @@ runs on the same injectable clock as everything else. ``PTB_TIMEDELTA`` makes
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.alerts.pacing import Sleep, sleep_unless
+from bot.loopback import is_loopback
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 READ_TIMEOUT = 20.0  # Telegram fetches media URLs while we wait: 5 s (PTB's default) is short
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def make_bot(token: str, api_url: str) -> ExtBot[None]:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from bot.alerts.transport import Pace, Target, Transport
-from bot.alerts.webhook import WebhookTarget, WebhookTransport
+from bot.alerts.webhook_target import WebhookTarget
 from bot.config import Settings
 from bot.watchlist.nodes import Reader
 
@@ -75,6 +75,10 @@ def read_webhook(reader: Reader, fields: Fields) -> tuple[str, Target] | None:
 
 
 def build_webhook(settings: Settings) -> Transport:
+    """The webhook transport (:mod:`bot.alerts.webhook`, imported here: reading and checking
+    ``channels.yaml`` never imports httpx)."""
+    from bot.alerts.webhook import WebhookTransport
+
     pace = Pace(settings.webhook_pace, settings.webhook_pace)
     return WebhookTransport(timeout=settings.webhook_timeout, pace=pace, user_agent=settings.http_user_agent)
 

@@ -15,16 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from telegram.constants import MessageLimit
-
-from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.limits import DEFAULT_LIMITS, TEXT_LIMIT, AlertLimits
 from bot.alerts.reports import Reports, reports_line, update_line
 from bot.alerts.rich import ELLIPSIS, Rich, bold, cut_point, fit, fits, italic, join, link, linkable, text
 from bot.models import Match, Media, Post
 from bot.watchlist.schema import default_label
 
-TEXT_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
-CAPTION_LIMIT = int(MessageLimit.CAPTION_LENGTH)
 MARKERS = {"urgent": "🔴 URGENT", "routine": "🔵"}
 SNIPPET = 200
 TOPICS_SHOWN = 120  # characters of the topic list in a header

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram.constants import MessageLimit
+TEXT_LIMIT = 4096
+"""Characters of a message's text after entity parsing (https://core.telegram.org/bots/api#sendmessage)."""
+CAPTION_LIMIT = 1024
+"""Characters of a media caption after entity parsing (https://core.telegram.org/bots/api#sendphoto)."""
+ALBUM_MAX = 10
+"""Media in one album (https://core.telegram.org/bots/api#sendmediagroup).
+
+The three are PTB's ``MessageLimit.MAX_TEXT_LENGTH``, ``MessageLimit.CAPTION_LENGTH`` and
+``MediaGroupLimit.MAX_MEDIA_LENGTH`` (a test keeps them equal), written out: importing
+``telegram.constants`` imports all of PTB (~0.2 s), which ``check``, ``analyze`` and
+``rematch`` never use."""
 
 
 @dataclass(frozen=True)
 class AlertLimits:
-    text: int = int(MessageLimit.MAX_TEXT_LENGTH)
-    caption: int = int(MessageLimit.CAPTION_LENGTH)
+    text: int = TEXT_LIMIT
+    caption: int = CAPTION_LIMIT
     raw_bytes: int = 1 << 15
     url_chars: int = 2048
     media_links: int = 10

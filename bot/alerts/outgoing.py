@@ -14,15 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from telegram.constants import MediaGroupLimit
-
 from bot.alerts.format import NO_LABELS, Labels, media_count, media_links, minimal_alert, render_alert
-from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
+from bot.alerts.limits import ALBUM_MAX, DEFAULT_LIMITS, AlertLimits
 from bot.alerts.reports import Reports
 from bot.alerts.rich import Rich, linkable
 from bot.models import Media, Post
 
-ALBUM_MAX = int(MediaGroupLimit.MAX_MEDIA_LENGTH)
 Content = Literal["media", "text", "minimal"]
 Simpler = Literal["plain", "links", "shorter"]
 """What a refusal says may help: no markup, media as links instead of embedded, less text."""

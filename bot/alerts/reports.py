@@ -4,10 +4,13 @@ and, for a story's second alert, why it was sent again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
 from bot.alerts.rich import Rich, bold, join, link, text
-from bot.pipeline.story_index import Report
+
+if TYPE_CHECKING:  # the pipeline package imports numpy: rendering and checking config never need it
+    from bot.pipeline.story_index import Report
 
 
 @dataclass(frozen=True)

@@ -31,16 +31,16 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
 
-from bot.alerts.bot import is_loopback
 from bot.alerts.outgoing import content
-from bot.alerts.transport import Pace, Parcel, Refused, RetryLater, Target, Unreachable
+from bot.alerts.transport import Pace, Parcel, Refused, RetryLater, Unreachable
+from bot.alerts.webhook_target import WebhookTarget
+from bot.loopback import is_loopback
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-SahelWatch-Signature-256"
@@ -50,15 +50,6 @@ MAX_RETRY_AFTER = 3600.0
 BODY_SHOWN = 200  # characters of a refusal's body kept as its reason
 BODY_READ = 65536  # bytes of an answer read at most
 PACE = Pace(1.0, 1.0, 1000)  # one POST a second per webhook by default (SAHELWATCH_WEBHOOK_PACE)
-
-
-@dataclass(frozen=True)
-class WebhookTarget(Target):
-    """A ``webhook:`` destination of ``channels.yaml``. The secret itself is read at send time."""
-
-    url: str
-    secret_env: str | None = None
-    secret_file: str | None = None
 
 
 class WebhookTransport:

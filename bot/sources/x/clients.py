@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import tweepy
 from requests.adapters import HTTPAdapter
+
+from bot.loopback import is_loopback
 
 REST_TIMEOUT = 30.0  # seconds; tweepy sets none for REST calls
 # The fields SahelWatch asks for (https://docs.x.com/x-api/fundamentals/data-dictionary/reference):
@@ -104,7 +105,7 @@ class RewriteAdapter(TimeoutAdapter):
         url = request.url or ""
         if url.startswith(TWEEPY_HOST + "/"):
             request.url = self.base_url + url[len(TWEEPY_HOST) :]
-        if _is_loopback(request.url or ""):
+        if is_loopback(request.url or ""):
             kwargs["proxies"] = {}  # a proxy cannot reach our own loopback address
         return super().send(request, **kwargs)
 
@@ -114,16 +115,6 @@ class RefusingAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         raise requests.ConnectionError(f"refused: {request.method} {urlsplit(request.url or '').netloc} is not routed")
-
-
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def normalise_base_url(base_url: str) -> str:
