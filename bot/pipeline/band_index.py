@@ -144,11 +144,13 @@ class BandIndex:
         )
         group = max(1, self.budget // (8 * self.kind.per_row))  # rows folded at once: an eighth of the budget
         chunks: list[band_runs.Run] = []
+        held = 0
         for part in iter(lambda: rows.fetchmany(min(4096, group)), []):  # never all rows at once
             chunks.append(self._chunk(part))
-            if sum(len(chunk[0]) for chunk in chunks) >= group * self.kind.per_row:
+            held += len(part)
+            if held >= group:
                 self._fold_in(chunks)
-                chunks = []
+                chunks, held = [], 0
         if chunks:
             self._fold_in(chunks)
 
