@@ -7,7 +7,9 @@ up to ``batch_size`` items, a lone post is a batch of one), runs the pipeline an
 batch's posts with their source cursors in one transaction, then hands them to the sinks.
 Background tasks (watchlist reload, delivery, heartbeat) get the same ``stop`` event. On stop,
 sources stop producing, the ingest task drains what is already queued, and background tasks
-finish their in-flight work. A background task that ends with a
+finish their in-flight work. While running, :meth:`App.launch` starts one more source and
+:meth:`App.retire` stops one (``sources.yaml`` edits, :mod:`bot.sources.reconcile`); each source
+has its own stop event, set with the run's. A background task that ends with a
 :class:`~bot.errors.SahelWatchError` (the watchdog's ``StalledError``) makes ``run`` raise it
 once that clean shutdown is done.
 """
@@ -73,7 +75,8 @@ class Summary:
 class App:
     store: Store
     pipeline: Pipeline
-    sources: Sequence[Source]
+    sources: list[Source]
+    """The running sources (the runtime's list: the monitor, watchdog and ``/status`` read it)."""
     sinks: Sequence[Sink] = ()
     tasks: Sequence[Task] = ()
     queue_size: int = 1000
@@ -85,14 +88,19 @@ class App:
     paused: Callable[[str], bool] = field(default=lambda name: False)
     """Sources an admin paused (``/pause``): their items wait, unread, until resumed."""
     queue: asyncio.Queue[object] | None = None  # while running: for queue depth in /status and metrics
+    producers: dict[str, tuple[asyncio.Task[None], asyncio.Event]] = field(default_factory=dict)
+    """While running: each source's task and its own stop event, by name."""
+    _stop: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    _started: list[tuple[asyncio.Task[None], asyncio.Event]] = field(default_factory=list, init=False, repr=False)
     faults: FaultHold = field(default_factory=FaultHold)
     failure: SahelWatchError | None = None
     """A fatal database fault in a batch run: raised by :meth:`run` after the clean shutdown."""
 
     async def run(self, stop: asyncio.Event, *, until_sources_done: bool = False) -> Summary:
         queue: asyncio.Queue[object] = asyncio.Queue(self.queue_size)
-        self.queue = queue
-        producers = [asyncio.create_task(self._produce(s, queue, stop), name=s.name) for s in self.sources]
+        self.queue, self._stop = queue, stop
+        producers = [self._start(source) for source in self.sources]
+        relay = asyncio.create_task(self._relay(stop), name="stop sources")
         background = [asyncio.create_task(t(stop), name=getattr(t, "__name__", "task")) for t in self.tasks]
         for task in background:
             task.add_done_callback(_report_failure)
@@ -103,7 +111,8 @@ class App:
             stop.set()
         else:
             await stop.wait()
-        await asyncio.gather(*producers, return_exceptions=True)
+        await relay
+        await asyncio.gather(*(task for task, _ in self._started), return_exceptions=True)
         await queue.put(DONE)
         await ingest
         ended = await asyncio.gather(*background, return_exceptions=True)
@@ -111,6 +120,47 @@ class App:
         if failure is not None:  # e.g. the watchdog: raised only after the clean shutdown above
             raise failure
         return self.summary
+
+    def launch(self, source: Source) -> None:
+        """Start collecting from ``source`` in a running app (added to :attr:`sources`)."""
+        if self.queue is None or self._stop.is_set():
+            raise RuntimeError("launch needs a running app")
+        if source.name in self.producers:
+            raise ValueError(f"source {source.name} is already running")
+        self.sources.append(source)
+        self._start(source)
+
+    async def retire(self, name: str, grace: float = 10.0) -> Source | None:
+        """Stop the source ``name``: its stop event is set, and a source still busy ``grace`` seconds
+        later (a hung request) is cancelled. What it queued is still stored; it leaves
+        :attr:`sources`, state ``stopped``. ``None`` when no such source runs."""
+        found = self.producers.pop(name, None)
+        if found is None:
+            return None
+        task, own_stop = found
+        own_stop.set()
+        if not (await asyncio.wait({task}, timeout=grace))[0]:
+            task.cancel()
+            log.warning("source cancelled: it did not stop in time", extra={"source": name, "grace_s": grace})
+        await asyncio.gather(task, return_exceptions=True)
+        source = next(s for s in self.sources if s.name == name)
+        self.sources.remove(source)
+        source.health.state = "stopped"
+        return source
+
+    def _start(self, source: Source) -> asyncio.Task[None]:
+        assert self.queue is not None
+        own_stop = asyncio.Event()
+        task = asyncio.create_task(self._produce(source, self.queue, own_stop), name=source.name)
+        self.producers[source.name] = (task, own_stop)
+        self._started.append((task, own_stop))
+        return task
+
+    async def _relay(self, stop: asyncio.Event) -> None:
+        """The run's stop is every source's stop."""
+        await stop.wait()
+        for _task, own_stop in self._started:
+            own_stop.set()
 
     async def _produce(self, source: Source, queue: asyncio.Queue[object], stop: asyncio.Event) -> None:
         async def emit(name: str, item: Collected) -> None:

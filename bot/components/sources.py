@@ -6,12 +6,14 @@ built when its switch (``SAHELWATCH_X``, ``_FEEDS``, ``_TELEGRAM_CHANNELS``, ``_
 its ``--replay`` sources too) get the health monitor, which persists each source's health
 and reports long failures to the admin chat through ``runtime.notify``. ``sources.yaml``
 edits are checked within seconds; a rejected edit keeps the last good one and is told to the
-admin chat.
+admin chat; a valid one starts, stops and restarts sources to match it
+(:mod:`bot.sources.reconcile`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.config import env_name, watchlists_dir
@@ -20,6 +22,7 @@ from bot.sources.base import Source
 from bot.sources.kit import Kit, SourcePlugin
 from bot.sources.monitor import Monitor
 from bot.sources.poller import Poller
+from bot.sources.reconcile import Follower
 from bot.sources.sources_file import FILE_NAME, SourcesFileHolder
 
 if TYPE_CHECKING:
@@ -41,8 +44,12 @@ def configured(kit: Kit) -> list[Source]:
     """Every source the switched-on plugins build from ``kit`` (none connects yet)."""
     from bot.registry import REGISTRY
 
-    return [source for plugin in REGISTRY.sources(kit.settings) if switched_on(plugin, kit)
-            for source in plugin.build(kit)]
+    return [source for _plugin, source in built(kit, REGISTRY.sources(kit.settings))]
+
+
+def built(kit: Kit, plugins: Sequence[SourcePlugin]) -> list[tuple[SourcePlugin, Source]]:
+    """The sources of those of ``plugins`` switched on, each with its plugin."""
+    return [(plugin, source) for plugin in plugins if switched_on(plugin, kit) for source in plugin.build(kit)]
 
 
 def make_kit(runtime: Runtime, holder: SourcesFileHolder) -> Kit:
@@ -54,19 +61,28 @@ def make_kit(runtime: Runtime, holder: SourcesFileHolder) -> Kit:
 
 
 def register(runtime: Runtime) -> None:
+    from bot.registry import REGISTRY
+
     if not runtime.live:
         return
     settings = runtime.settings
     holder = SourcesFileHolder(watchlists_dir(settings) / FILE_NAME)
     kit = make_kit(runtime, holder)
     poller = kit.poller
-    runtime.sources.extend(configured(kit))
+    plugins = REGISTRY.sources(settings)
+    first = built(kit, plugins)
+    runtime.sources.extend(source for _plugin, source in first)
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         runtime.notify(f"sources.yaml change rejected, the last good one stays:\n{exc}")))
     runtime.tasks.append(holder.watch)
     monitor = Monitor(runtime.store, runtime.sources, runtime.clock, runtime.notify, settings.source_alert_after,
                       interval=settings.heartbeat_seconds)
     runtime.tasks.append(monitor.run)
+    reloading = [plugin for plugin in plugins if plugin.reloads]
+    follower = Follower([source for plugin, source in first if plugin.reloads],
+                        lambda: [source for _plugin, source in built(kit, reloading)],
+                        lambda: runtime.running, monitor.retire, runtime.notify)
+    holder.on_reloaded.append(follower.changed)
 
     async def close_poller(stop: asyncio.Event) -> None:
         await stop.wait()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,6 +52,7 @@ class FeedSource:
     def __init__(self, feed: Feed, kit: Kit) -> None:
         self.feed, self.kit = feed, kit
         self.name = f"feed:{feed.url}"
+        self.spec = replace(feed, where="")  # where the entry is in the file is not what to poll
         self.health = SourceHealth(self.name)
         self.limits = PayloadLimits.from_settings(kit.settings)
 

@@ -6,4 +6,4 @@ from __future__ import annotations
 from bot.sources.kit import SourcePlugin, deferred
 
 PLUGIN = SourcePlugin(name="feeds", switch="feeds", wanted=lambda kit: bool(kit.config().feeds),
-                      build=deferred("bot.sources.feeds:build"))
+                      build=deferred("bot.sources.feeds:build"), reloads=True)

@@ -17,6 +17,10 @@ source itself and its libraries are imported by ``build`` (:func:`deferred`), on
 The sources component (:mod:`bot.components.sources`) calls ``build(kit)`` for every plugin
 that is switched on, in live runs only (``sahelwatch run``); ``on`` with nothing to watch is a
 :class:`~bot.errors.ConfigError`. Nothing in a source imports the runtime or another source.
+A plugin whose sources come from ``sources.yaml`` says ``reloads=True``: when the file changes,
+``build`` runs again and the running sources follow it (:mod:`bot.sources.reconcile`); a source
+may then have a ``spec`` (what it was built from, hashable): the same name with another spec is
+restarted with the new one.
 
 **What a source gets** (:class:`Kit`): ``settings`` (every ``SAHELWATCH_*`` value), ``store``
 (read-only use: ``bot.store.sources.known`` for remembered ids; never write outside items),
@@ -101,6 +105,10 @@ class SourcePlugin:
     wanted: Callable[[Kit], bool]
     """True when it has something to watch (``auto`` is then on)."""
     build: Callable[[Kit], Sequence[Source]]
+    reloads: bool = False
+    """True when its sources come from ``sources.yaml``: they are built again when the file changes
+    and the running ones follow it (:mod:`bot.sources.reconcile`; ``build`` must then have no side
+    effect beyond making the source objects)."""
 
 
 def deferred(target: str) -> Callable[[Kit], Sequence[Source]]:

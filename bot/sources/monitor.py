@@ -76,10 +76,19 @@ class Monitor:
         track.since, track.since_wall, track.reported = None, None, False
 
     def persist(self) -> None:
+        self._write(list(self.sources))
+
+    def retire(self, source: Source) -> None:
+        """``source`` stopped for good while the bot runs (removed from ``sources.yaml``): its last
+        health row (state ``stopped``) is written and it is followed no more."""
+        self._write([source])
+        self._tracks.pop(source.name, None)
+
+    def _write(self, sources: Sequence[Source]) -> None:
         try:
             stored = cursors(self.store)
             with self.store.write() as db:
-                for source in list(self.sources):
+                for source in sources:
                     track = self._tracks.get(source.name, Track())
                     values = {**source.health.as_dict(), "failing_since": track.since_wall,
                               "reported": int(track.reported), "cursor": stored.get(source.name)}

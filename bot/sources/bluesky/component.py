@@ -32,4 +32,4 @@ def wanted(kit: Kit) -> bool:
     return bool(kit.config().bluesky) or (kit.settings.bluesky == "on" and topics)
 
 
-PLUGIN = SourcePlugin(name="bluesky", switch="bluesky", wanted=wanted, build=build)
+PLUGIN = SourcePlugin(name="bluesky", switch="bluesky", wanted=wanted, build=build, reloads=True)

@@ -53,4 +53,4 @@ def build(kit: Kit) -> list[Source]:
 
 
 PLUGIN = SourcePlugin(name="mastodon", switch="mastodon", wanted=lambda kit: bool(kit.config().mastodon),
-                      build=build)
+                      build=build, reloads=True)

@@ -52,6 +52,7 @@ class InstanceSource:
     def __init__(self, instance: str, users: list[str], tags: list[str], kit: Kit, options: InstanceOptions) -> None:
         self.instance, self.users, self.tags, self.kit, self.options = instance, users, tags, kit, options
         self.name = f"mastodon:{instance}"
+        self.spec = (tuple(sorted(users)), tuple(sorted(tags)))
         self.health = SourceHealth(self.name)
         self.base = options.base_url.replace("{instance}", instance).rstrip("/")
 

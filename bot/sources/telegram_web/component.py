@@ -21,4 +21,4 @@ def build(kit: Kit) -> list[Source]:
 
 
 PLUGIN = SourcePlugin(name="telegram", switch="telegram_channels", wanted=lambda kit: bool(kit.config().telegram),
-                      build=build)
+                      build=build, reloads=True)
