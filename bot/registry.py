@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from bot.alerts.delivery import Delivery
     from bot.alerts.routing import Routing
     from bot.commands.polling import CommandBot
-    from bot.pipeline.enrich import Enrichment
+    from bot.pipeline.enrich import Enrichment, EnrichmentHolder
     from bot.pipeline.language import LanguageTagger
     from bot.pipeline.watchlist_reload import WatchlistHolder
     from bot.sources.kit import SourcePlugin
@@ -83,7 +83,7 @@ class Runtime:
     tasks: list[Task] = field(default_factory=list)
     watchlist: WatchlistHolder | None = None
     language: LanguageTagger | None = None
-    enrichment: Enrichment | None = None
+    enrichment: Enrichment | EnrichmentHolder | None = None
     routing_layer: Callable[[Routing], Routing] | None = None
     """bot.commands: the chat's subscriptions and mutes laid over channels.yaml's routing."""
     source_paused: Callable[[str], bool] | None = None  # bot.commands: /pause of a source

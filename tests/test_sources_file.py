@@ -63,6 +63,10 @@ def test_missing_file_is_empty_and_a_broken_edit_keeps_the_last_good(tmp_path):
     holder.check_now()
     holder.check_now()
     assert [f.url for f in holder.get().feeds] == ["https://b.org/f", "https://c.org/f"] and len(reloaded) == 1
+    path.unlink()  # deleting the file is a change too: nothing listed (it used to go unnoticed)
+    holder.check_now()
+    holder.check_now()
+    assert holder.get().feeds == () and len(reloaded) == 2
 
 
 class Dummy:

@@ -80,6 +80,9 @@ async def reload(call: Call) -> Reply:
     if s.routing_holder is not None:
         lines.append("channels.yaml: " + ("reloaded" if s.routing_holder.reload_now()
                                            else "rejected, the last good routing stays"))
+    if s.events_holder is not None:
+        lines.append("events.yaml: " + ("reloaded" if s.events_holder.reload_now()
+                                         else "rejected, the last good event rules stay"))
     return "\n".join([*lines, "", *_check_lines(call)])
 
 

@@ -21,11 +21,13 @@ from bot.config import Settings, watchlists_dir
 from bot.models import utcnow
 from bot.sources.base import Source
 from bot.store.db import Store
+from bot.watchlist.filewatch import FileHolder
 
 if TYPE_CHECKING:
     from bot.alerts.channels import RoutingHolder
     from bot.alerts.delivery import Delivery
     from bot.app import App
+    from bot.pipeline.enrich import Enrichment, EnrichmentHolder
     from bot.pipeline.watchlist_reload import WatchlistHolder
 
 
@@ -38,6 +40,7 @@ class Assembled(Protocol):
     watchlist: WatchlistHolder | None
     delivery: Delivery | None
     routing_holder: RoutingHolder | None
+    enrichment: Enrichment | EnrichmentHolder | None
     running: App | None
 
 
@@ -68,6 +71,12 @@ class Services:
     @property
     def routing_holder(self) -> RoutingHolder | None:
         return self.runtime.routing_holder
+
+    @property
+    def events_holder(self) -> FileHolder[Enrichment] | None:
+        """``events.yaml`` as the running bot reloads it (None when it was read once)."""
+        found = self.runtime.enrichment
+        return found if isinstance(found, FileHolder) else None
 
     @property
     def delivery(self) -> Delivery | None:

@@ -9,7 +9,8 @@
   (demo, replay, analyze too) also prunes every 10,000 stored posts relative to the newest
   post it has seen (replayed posts carry their own time).
 - :func:`enrich_component` loads the gazetteer (~0.5 s) and ``events.yaml`` while the runtime
-  is assembled, for the same reason as the language model.
+  is assembled, for the same reason as the language model; ``run`` reloads ``events.yaml``
+  when it changes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.app import Task
 from bot.models import utcnow
 from bot.pipeline.dedupe import DedupeSettings
 from bot.pipeline.dedupe_index import WindowPrune, prune
-from bot.pipeline.enrich import load_enrichment
+from bot.pipeline.enrich import enrichment_holder, load_enrichment
 from bot.pipeline.language import LanguageSettings, tagger_for
 from bot.store.db import Store
 
@@ -67,8 +68,16 @@ def language_component(runtime: Runtime) -> None:
 
 
 def enrich_component(runtime: Runtime) -> None:
-    """Component: the gazetteer and event rules (loaded now, before any source starts)."""
-    runtime.enrichment = load_enrichment(runtime.settings)
+    """Component: the gazetteer and event rules (loaded now, before any source starts); a live run
+    reloads ``events.yaml`` when it changes, and tells the admin chat about a refused edit."""
+    if not runtime.live:
+        runtime.enrichment = load_enrichment(runtime.settings)
+        return
+    holder = enrichment_holder(runtime.settings)
+    holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
+        runtime.notify(f"events.yaml change rejected, the last good event rules stay:\n{exc}")))
+    runtime.enrichment = holder
+    runtime.tasks.append(holder.watch)
 
 
 def register(runtime: Runtime) -> None:

@@ -87,23 +87,24 @@ class Reloadable(Generic[T, F]):
     def _warnings(self, value: T) -> Sequence[object]:
         return ()
 
-    def due(self) -> Hashable | None:
-        """The files' new state once it has settled; None while unchanged or settling."""
+    def due(self) -> tuple[bool, Hashable]:
+        """``(True, the files' new state)`` once a change has settled, else ``(False, None)`` (a
+        state may itself be None: a file that was deleted)."""
         state, now = self._state(), self._clock()
         if state == self._seen:
             self._pending = None
-            return None
+            return False, None
         if self._pending is None or self._pending[0] != state:
             self._pending = (state, now, 0)
         else:
             self._pending = (state, self._pending[1], self._pending[2] + 1)
         _, since, checks = self._pending
-        return state if checks >= self.settle_checks and now - since >= self.debounce else None
+        return checks >= self.settle_checks and now - since >= self.debounce, state
 
     def poll(self) -> T | F | None:
         """One poll: load the change if it has settled. The new value, the rejection, or None."""
-        state = self.due()
-        return None if state is None else self._apply(state, self._attempt())
+        settled, state = self.due()
+        return self._apply(state, self._attempt()) if settled else None
 
     def load_now(self) -> T | F:
         """Load at once, without waiting for the change to settle (a chat edit just wrote it)."""
@@ -112,8 +113,8 @@ class Reloadable(Generic[T, F]):
     async def watch(self, stop: asyncio.Event, interval: float | None = None) -> None:
         """Poll every ``interval`` seconds until ``stop`` is set; loading runs in a thread."""
         while not stop.is_set():
-            state = self.due()
-            if state is not None:
+            settled, state = self.due()
+            if settled:
                 self._apply(state, await asyncio.to_thread(self._attempt))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.interval if interval is None else interval)
