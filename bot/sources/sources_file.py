@@ -194,6 +194,7 @@ class SourcesFileHolder(FileHolder[SourcesConfig]):
     """The ``sources.yaml`` in use (:class:`~bot.watchlist.filewatch.FileHolder`: last good kept)."""
 
     what = "sources"
+    stays = "stay"
 
     def _load(self) -> SourcesConfig:
         return load_sources_file(self.path)

@@ -5,7 +5,8 @@ failure after a jittered exponential back-off (``backoff``, reset by a successfu
 The URL is asked for again at each connection (``url_for``), so a source can put its latest
 cursor in it and resume where it stopped. A dead peer is found by websocket pings
 (``ping_interval``/``ping_timeout``); frames larger than ``max_size`` close the connection
-(then reconnect). Setting ``stop`` closes the socket at once. Each connect marks the health
+(then reconnect). A proxy from the environment is used except for a loopback URL
+(:func:`proxy_for`). Setting ``stop`` closes the socket at once. Each connect marks the health
 ``alive`` and ``connected``; each drop counts a reconnect and an error.
 """
 
@@ -19,11 +20,18 @@ from collections.abc import AsyncIterator, Callable
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, InvalidURI, WebSocketException
 
+from bot.loopback import is_loopback
 from bot.sources.backoff import Jittered
 from bot.sources.base import SourceHealth
 from bot.sources.clock import Clock, pause
 
 log = logging.getLogger(__name__)
+
+
+def proxy_for(url: str) -> bool | None:
+    """``websockets``' ``proxy``: the environment's (``HTTPS_PROXY``, ``NO_PROXY``...), as for every
+    client of the bot, but never for a loopback URL (:mod:`bot.loopback`)."""
+    return None if is_loopback(url) else True
 
 
 class WebSocketReader:
@@ -39,7 +47,7 @@ class WebSocketReader:
         while not stop.is_set():
             url = self.url_for()
             try:
-                async with connect(url, **self.options) as ws:
+                async with connect(url, proxy=proxy_for(url), **self.options) as ws:
                     self._connected()
                     async for frame in self._read(ws, stop):
                         yield frame

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import httpx
 from websockets.asyncio.client import connect
 
+from bot.loopback import is_loopback
 from bot.sources.base import Collected, SourceHealth
 from bot.sources.bluesky.events import COLLECTION, MediaHosts
 from bot.sources.bluesky.profiles import Profiles
@@ -31,7 +32,7 @@ from bot.sources.bluesky.resolve import ResolveError, Resolver
 from bot.sources.bluesky.select import Selector
 from bot.sources.kit import Kit
 from bot.sources.payload import PayloadLimits
-from bot.sources.websocket import WebSocketReader
+from bot.sources.websocket import WebSocketReader, proxy_for
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,7 @@ class BlueskySource:
 
     async def collect(self, cursor: str | None, stop: asyncio.Event) -> AsyncIterator[Collected]:
         self.selector.time_us = int(cursor) if cursor and cursor.isdigit() else 0
-        async with httpx.AsyncClient(timeout=5.0, trust_env=False,
-                                     headers={"User-Agent": self.kit.settings.http_user_agent}) as client:
+        async with self._api(timeout=5.0) as client:
             await self.resolve(client)
             async for item in self.stream(client, stop):
                 yield item
@@ -97,18 +97,25 @@ class BlueskySource:
     async def check(self) -> str:
         """``sahelwatch sources --check``: resolve the listed handles, then read Jetstream for a few seconds."""
         listed = self.kit.config().bluesky
-        async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
+        async with self._api(timeout=10.0) as client:
             found, failed = await self.resolver.resolve_all(client, listed)
         if failed or len(found) < len(listed):
             missing = [h for h in listed if h not in found.values() and h not in found]
             raise ResolveError(f"cannot resolve {', '.join(missing)[:300]}")
         frames = 0
-        async with connect(self.url_for(), open_timeout=10.0, max_size=1_048_576) as ws:
+        url = self.url_for()
+        async with connect(url, open_timeout=10.0, max_size=1_048_576, proxy=proxy_for(url)) as ws:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.options.check):
                     async for _ in ws:
                         frames += 1
         return f"{len(found)} account(s) resolved; Jetstream connected, {frames} events in {self.options.check:g} s"
+
+    def _api(self, timeout: float) -> httpx.AsyncClient:
+        """A client for the Bluesky API: through the environment's proxy (``HTTPS_PROXY``...), as
+        every client of the bot, except to a loopback URL (:mod:`bot.loopback`)."""
+        return httpx.AsyncClient(timeout=timeout, trust_env=not is_loopback(self.options.api_url),
+                                 headers={"User-Agent": self.kit.settings.http_user_agent})
 
     async def resolve(self, client: httpx.AsyncClient) -> None:
         """(Re)resolve the listed handles when due or changed; failures are retried at the next checkpoint."""
