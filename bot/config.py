@@ -359,8 +359,12 @@ class Settings:
 
 
 def default_watchlists() -> Path:
-    """The shipped watchlists: the ``watchlists/`` folder beside the package (repo checkout or image)."""
-    return Path(__file__).resolve().parent.parent / "watchlists"
+    """The shipped watchlists: the ``watchlists/`` folder beside the package (a checkout, the image),
+    else the copy a plain ``pip install`` puts in the package (``bot/data/watchlists``, in the
+    repository a link to ``watchlists/``)."""
+    package = Path(__file__).resolve().parent
+    beside = package.parent / "watchlists"
+    return beside if beside.is_dir() else package / "data" / "watchlists"
 
 
 def watchlists_dir(settings: Settings) -> Path:
