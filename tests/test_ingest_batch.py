@@ -93,12 +93,13 @@ def test_a_trickle_is_waited_for_a_bounded_number_of_times():
 
 
 def test_batch_commands_prune_the_dedupe_index_to_its_window(store):
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
     from bot.pipeline import band_index
     from bot.pipeline.dedupe_index import WindowPrune
 
-    records = make_records(30, step_s=86_400)  # one post a day for 30 days, replayed
+    # one post a day for 30 days, replayed (in the past: a later created_at becomes the time it was collected)
+    records = make_records(30, start=datetime.now(UTC) - timedelta(days=40), step_s=86_400)
     pruner = WindowPrune(store, timedelta(days=7), every=10)
     app = App(store, build_pipeline(Settings(), store), [], [pruner], batch_size=5)
     for start in range(0, 30, 5):
