@@ -272,13 +272,29 @@ def test_copies_are_caught_after_a_process_restart(tmp_path: Path) -> None:
 
 async def test_prune_task_drops_index_rows_outside_the_window(pipeline: Pipeline, db: Database) -> None:
     ingest(pipeline, BASE, "1")
+    ingest(pipeline, "Un tout autre sujet : la saison des pluies commence tôt cette année au Sahel", "2",
+           minutes=8 * 24 * 60)
     store = pipeline.context.store
     assert store is not None
     stop = asyncio.Event()
     stop.set()  # prune once, then return
-    await prune_task(store, timedelta(days=7), now=lambda: T0 + timedelta(days=8))(stop)
-    assert db.execute("SELECT count(*) FROM dedupe_posts").fetchone()[0] == 0
+    await prune_task(store, timedelta(days=7), now=lambda: T0 + timedelta(days=9))(stop)
+    assert [r[0] for r in db.execute("SELECT post_key FROM dedupe_posts")] == ["x:2"]
     assert db.execute("SELECT count(*) FROM posts WHERE key = 'x:1'").fetchone()[0] == 1
+
+
+async def test_prune_task_keeps_the_window_of_an_old_archive_replayed_by_run(pipeline: Pipeline, db: Database) -> None:
+    """``run --replay`` of posts from long ago: the prune at start (by today's clock) must not empty the
+    index under them, or no copy in the archive would find its original."""
+    store = pipeline.context.store
+    assert store is not None
+    stop = asyncio.Event()
+    stop.set()
+    today = lambda: T0 + timedelta(days=400)  # noqa: E731
+    await prune_task(store, timedelta(days=7), now=today)(stop)  # at start: an empty index
+    ingest(pipeline, BASE, "1")
+    await prune_task(store, timedelta(days=7), now=today)(stop)  # an hour later, mid-replay
+    assert ingest(pipeline, f"URGENT : {BASE} (AFP)", "2", minutes=5).duplicate_of == "x:1"
 
 
 def test_prune_task_runs_only_in_the_long_running_bot(store: Store) -> None:

@@ -3,8 +3,10 @@
 - :func:`language_component` loads the configured detector while the runtime is assembled
   (the model takes ~0.5 s to load: before any source starts, not during ingestion).
 - :func:`dedupe_component` adds the prune task that keeps the dedupe index to its window:
-  every ``every`` seconds (and once at start) it deletes index rows for posts created before
-  ``now - window`` (:func:`bot.pipeline.dedupe_index.prune`), in its own write transaction.
+  every ``every`` seconds (and once at start) it deletes index rows for posts created more
+  than ``window`` before the newest indexed post, or before now if that is earlier
+  (:func:`bot.pipeline.dedupe_index.prune`), in its own write transaction: an archive replayed
+  through ``run --replay`` keeps its own window instead of being pruned by today's clock.
   Stored posts and their ``duplicate_of`` are never touched. Every command that writes
   (demo, replay, analyze too) also prunes every 10,000 stored posts relative to the newest
   post it has seen (replayed posts carry their own time).
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 from bot.app import Task
 from bot.models import utcnow
 from bot.pipeline.dedupe import DedupeSettings
-from bot.pipeline.dedupe_index import WindowPrune, prune
+from bot.pipeline.dedupe_index import WindowPrune, newest_indexed, prune
 from bot.pipeline.enrich import enrichment_holder, load_enrichment
 from bot.pipeline.language import LanguageSettings, tagger_for
 from bot.store.db import Store
@@ -43,7 +45,8 @@ def prune_task(
     async def run(stop: asyncio.Event) -> None:
         while True:
             with store.write() as db:
-                dropped = prune(db, now() - window)
+                newest = newest_indexed(db)
+                dropped = 0 if newest is None else prune(db, min(now(), newest) - window)
             log.info("dedupe index pruned", extra={"dropped": dropped, "window_days": window.days})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)

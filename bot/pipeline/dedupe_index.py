@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -199,6 +199,12 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
         text.add(post_row_id, created, [band_index.hash_key(post.content_hash)])
     if prefix is not None:
         prefixes.add(post_row_id, created, [prefix])
+
+
+def newest_indexed(db: Database) -> datetime | None:
+    """The creation time of the newest indexed post (``None`` when the index is empty)."""
+    newest = db.conn.execute("SELECT max(created_at) FROM dedupe_posts").fetchone()[0]
+    return None if newest is None else datetime.fromtimestamp(newest, UTC)
 
 
 def prune(db: Database, before: datetime) -> int:
