@@ -9,8 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.pipeline import band_index, band_runs, dedupe_index
-from bot.pipeline.band_index import BandIndex, bucket_keys
+from bot.pipeline import band_index, band_kinds, band_runs, dedupe_index
+from bot.pipeline.band_index import BandIndex
+from bot.pipeline.band_kinds import bucket_keys
 from bot.pipeline.minhash import band_keys, signature, to_bytes
 from bot.store.db import Store
 
@@ -72,8 +73,8 @@ def test_the_same_answers_as_the_table_across_merges() -> None:
 
 def test_a_one_key_index_gives_the_same_answers_across_merges() -> None:
     """The exact-text and first-words indexes (one key a post) take a plain-Python path."""
-    index = BandIndex(kind=band_index.TEXT_KIND)
-    keys = [band_index.hash_key(_sha1(str(i))) for i in range(7)]
+    index = BandIndex(kind=band_kinds.TEXT_KIND)
+    keys = [band_kinds.hash_key(_sha1(str(i))) for i in range(7)]
     posts = [(i + 1, (i * 7919) % 5000, [keys[i % 7]]) for i in range(3000)]  # out of order, 7 buckets
     for count, (pid, at, key) in enumerate(posts, 1):
         index.add(pid, at, key)
@@ -82,7 +83,7 @@ def test_a_one_key_index_gives_the_same_answers_across_merges() -> None:
                                                    (0, 4990, 5000, 2)):
                 expected = _reference(posts[:count], [keys[key_no]], since, until, per_band)
                 assert index.candidates([keys[key_no]], since, until, per_band) == expected
-    assert index.candidates([band_index.hash_key(_sha1("absent"))], 0, 5000, band_index.ALL) == []
+    assert index.candidates([band_kinds.hash_key(_sha1("absent"))], 0, 5000, band_index.ALL) == []
 
 def test_prune_and_the_memory_budget_drop_the_oldest() -> None:
     index = BandIndex(budget_mb=100 * 16 * band_index.ENTRY.itemsize / 2**20)  # room for 100 posts
@@ -128,11 +129,11 @@ def test_the_exact_text_index_is_rebuilt_from_any_stored_hash(tmp_path: Path) ->
         for post_id, digest in ((1, _sha1("a")), (2, _sha1("a")), (3, "not-hex"), (4, _sha1("b"))):
             db.execute("INSERT INTO dedupe_posts (post_id, post_key, first_key, created_at, content_hash) VALUES"
                        " (?, ?, ?, ?, ?)", [post_id, f"x:{post_id}", f"x:{post_id}", 1000 * post_id, digest])
-    index = band_index.for_db(Store(path).db, kind=band_index.TEXT_KIND)
-    same = index.candidates([band_index.hash_key(_sha1("a"))], 0, 10**6, band_index.ALL)
+    index = band_index.for_db(Store(path).db, kind=band_kinds.TEXT_KIND)
+    same = index.candidates([band_kinds.hash_key(_sha1("a"))], 0, 10**6, band_index.ALL)
     assert same == [1, 2]  # oldest first
-    assert index.candidates([band_index.hash_key("not-hex")], 0, 10**6, band_index.ALL) == [3]
-    assert index.candidates([band_index.hash_key(_sha1("a"))], 1500, 10**6, band_index.ALL) == [2]  # the window
+    assert index.candidates([band_kinds.hash_key("not-hex")], 0, 10**6, band_index.ALL) == [3]
+    assert index.candidates([band_kinds.hash_key(_sha1("a"))], 1500, 10**6, band_index.ALL) == [2]  # the window
 
 
 def test_two_hashes_sharing_a_folded_key_are_told_apart_by_the_stored_hash(tmp_path: Path) -> None:
@@ -143,8 +144,8 @@ def test_two_hashes_sharing_a_folded_key_are_told_apart_by_the_stored_hash(tmp_p
         for post_id, digest in ((1, "a" * 40), (2, "b" * 40)):
             db.execute("INSERT INTO dedupe_posts (post_id, post_key, first_key, created_at, content_hash) VALUES"
                        " (?, ?, ?, ?, ?)", [post_id, f"x:{post_id}", f"x:{post_id}", 1000 * post_id, digest])
-    index = band_index.for_db(store.db, kind=band_index.TEXT_KIND)
-    assert index.candidates([band_index.hash_key("a" * 40)], 0, 10**6, band_index.ALL) == [1, 2]
+    index = band_index.for_db(store.db, kind=band_kinds.TEXT_KIND)
+    assert index.candidates([band_kinds.hash_key("a" * 40)], 0, 10**6, band_index.ALL) == [1, 2]
     assert dedupe_index.lookup(store.db, "x:9", "b" * 40, 0, 10**6) == (None, "x:2")
     assert dedupe_index.lookup(store.db, "x:9", "c" * 40, 0, 10**6) == (None, None)
 

@@ -23,7 +23,8 @@ from are in ``dedupe_posts`` anyway, so the index now lives in memory:
   and each addition.
 
 The same structure, one key a post instead of 16, holds the posts by exact text and by first
-words (:data:`TEXT_KIND`, :data:`PREFIX_KIND`, an eighth of the budget each), read with
+words (:data:`~bot.pipeline.band_kinds.TEXT_KIND`, ``PREFIX_KIND``, an eighth of the budget each; the
+keys are made in :mod:`bot.pipeline.band_kinds`), read with
 ``per_band`` :data:`ALL` (every entry inside the window, oldest first).
 
 The answer is what the table's query gave: the ``per_band`` newest entries of each bucket
@@ -34,79 +35,19 @@ features are read (:func:`bot.pipeline.dedupe_index.candidates`); verification d
 
 from __future__ import annotations
 
-import hashlib
 import weakref
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 from sqlite_utils import Database
 
 from bot.pipeline import band_runs
+from bot.pipeline.band_kinds import BANDS_KIND, KINDS, SALT, U64, Kind, bucket_keys, fold
 from bot.pipeline.band_runs import ENTRY
-from bot.pipeline.minhash import BANDS, band_matrix
 
-_BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
-_SALT, _U64 = int(_BAND_SALT), 2**64 - 1
 _INDEXES: weakref.WeakKeyDictionary[Database, dict[str, BandIndex]] = weakref.WeakKeyDictionary()
 
 
-def bucket_keys(bands: Sequence[int] | np.ndarray) -> np.ndarray:
-    """One uint32 per band: its key mixed with the band's number (buckets of bands differ), its
-    two halves folded (:func:`_fold`)."""
-    values = np.asarray(bands, dtype=np.int64).view(np.uint64)
-    return _folded(values + np.arange(values.shape[-1], dtype=np.uint64) * _BAND_SALT)
-
-
-def _folded(keys: np.ndarray) -> np.ndarray:
-    return ((keys >> np.uint64(32)) ^ keys).astype(np.uint32)
-
-
-def _fold(key: int) -> int:
-    """A 64-bit key in 32 bits (high half XOR low half), as :func:`_folded` does to arrays. Two
-    buckets may share a folded key (about one lookup in 4,000 at 1.6M entries): their posts are
-    extra candidates, which verification (or the caller's SQL) turns down."""
-    key &= _U64
-    return (key >> 32 ^ key) & 0xFFFFFFFF
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What an index holds: ``per_row`` keys of each ``dedupe_posts`` row, made by ``keys``
-    from the values of ``column`` (rows where it is NULL have none); ``share`` of the budget."""
-
-    column: str
-    per_row: int
-    keys: Callable[[list], np.ndarray]
-    share: float = 1.0
-
-
-def _signature_keys(blobs: list[bytes]) -> np.ndarray:
-    sigs = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(blobs), -1)
-    return bucket_keys(band_matrix(sigs.astype(np.uint32))).ravel()
-
-
-def _int_keys(values: list[int]) -> np.ndarray:
-    return _folded(np.array(values, np.int64).view(np.uint64))
-
-
-def hash_key(content_hash: str) -> int:
-    """The signed 64-bit key of a hex ``content_hash`` (its first 16 digits; a value that is
-    not hex, never written by this version, is hashed instead of stopping the rebuild)."""
-    try:
-        return int.from_bytes(bytes.fromhex(content_hash[:16]), "big", signed=True)
-    except ValueError:
-        return int.from_bytes(hashlib.sha1(content_hash.encode()).digest()[:8], "big", signed=True)
-
-
-BANDS_KIND = Kind("signature", BANDS, _signature_keys)
-"""The LSH band buckets of a post's MinHash signature (16 a post)."""
-TEXT_KIND = Kind("content_hash", 1, lambda hashes: _int_keys([hash_key(h) for h in hashes]), share=1 / 8)
-"""The exact text: posts with the same normalised text (one key a post; a 64-bit key can
-collide, so the caller checks the full hash)."""
-PREFIX_KIND = Kind("prefix", 1, _int_keys, share=1 / 8)
-"""The first words (``dedupe_posts.prefix``): a copy cut short finds the post it starts."""
-KINDS = (BANDS_KIND, TEXT_KIND, PREFIX_KIND)
 ALL = 1 << 40
 """``per_band`` that reads every entry of a bucket inside the window (oldest first)."""
 
@@ -173,7 +114,7 @@ class BandIndex:
         (:func:`bot.pipeline.minhash.band_keys`), or the one key of a single-key kind."""
         created = band_runs.since_epoch(created)
         for band, value in enumerate(bands):  # bucket_keys, in plain ints (16 values: no numpy call)
-            key = _fold((value & _U64) + band * _SALT)
+            key = fold((value & U64) + band * SALT)
             self.pending.setdefault(key, []).append((-created, post_id))
         self.pending_count += len(bands)
         self.last_id = max(self.last_id, post_id)
@@ -259,7 +200,7 @@ class BandIndex:
         """:meth:`candidates` of one bucket (an exact text, first words) whose ``newest`` is inside
         ``[low, high]``, the same steps in plain Python: numpy's cost per call was most of the
         time of a one-key lookup (39 -> 7 µs)."""
-        key = _fold(value)
+        key = fold(value)
         found = [entry for entry in self.pending.get(key, ()) if low <= entry[0] <= high]
         for column, newest, ids in self.runs:
             lo, hi = (int(column.searchsorted(np.uint32(key), side)) for side in ("left", "right"))

@@ -34,7 +34,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from bot.models import Post
-from bot.pipeline import band_index, feature_cache
+from bot.pipeline import band_index, band_kinds, feature_cache
 from bot.pipeline.fingerprint import fingerprint, is_cut
 from bot.pipeline.minhash import band_keys, from_bytes, to_bytes
 from bot.pipeline.similar import Features
@@ -82,13 +82,13 @@ def lookup(
     row = db.conn.execute("SELECT first_key FROM dedupe_posts WHERE post_key = ?", [post_key]).fetchone()
     if content_hash is None:
         return (row[0] if row else None), None
-    same = _oldest(db, band_index.TEXT_KIND, band_index.hash_key(content_hash), since, until, 1,
+    same = _oldest(db, band_kinds.TEXT_KIND, band_kinds.hash_key(content_hash), since, until, 1,
                    "SELECT first_key FROM dedupe_posts WHERE content_hash = ? AND post_id IN ({ids})"
                    " ORDER BY created_at, post_key LIMIT ?", [content_hash])
     return (row[0] if row else None), (same[0][0] if same else None)
 
 
-def _oldest(db: Database, kind: band_index.Kind, key: int, since: int, until: int, limit: int,
+def _oldest(db: Database, kind: band_kinds.Kind, key: int, since: int, until: int, limit: int,
             sql: str, params: list) -> list[tuple]:
     """Up to ``limit`` rows of ``sql`` for the posts the in-memory ``kind`` index holds under
     ``key`` inside ``[since, until]``, read oldest first in steps (an entry whose post is gone
@@ -132,7 +132,7 @@ def prefixed(db: Database, cut: str, post_key: str, since: int, until: int) -> l
     key = prefix_key(cut)
     if key is None:
         return []
-    rows = _oldest(db, band_index.PREFIX_KIND, key, since, until, 200,
+    rows = _oldest(db, band_kinds.PREFIX_KIND, key, since, until, 200,
                    "SELECT first_key, lang, words FROM dedupe_posts WHERE prefix = ? AND post_key != ?"
                    " AND post_id IN ({ids}) ORDER BY created_at, post_id LIMIT ?", [key, post_key])
     return [(first, lang) for first, lang, words in rows if words == cut or words.startswith(cut + " ")]
@@ -196,7 +196,7 @@ def index_post(db: Database, post: Post, post_row_id: int) -> None:
     if banded:
         bands.add(post_row_id, created, band_keys(sig))
     if post.content_hash:
-        text.add(post_row_id, created, [band_index.hash_key(post.content_hash)])
+        text.add(post_row_id, created, [band_kinds.hash_key(post.content_hash)])
     if prefix is not None:
         prefixes.add(post_row_id, created, [prefix])
 

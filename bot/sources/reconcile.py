@@ -88,7 +88,12 @@ class Follower:
         """``on_reloaded`` subscriber: apply the new file in the running loop."""
         task = asyncio.get_running_loop().create_task(self.apply())
         self._pending.add(task)  # a reference until it ends (the loop keeps only a weak one)
-        task.add_done_callback(self._pending.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Plan | None]) -> None:
+        self._pending.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:  # e.g. the bot stopping meanwhile
+            log.error("sources.yaml change not applied", extra={"error": repr(exc)[:300]}, exc_info=exc)
 
     async def apply(self) -> Plan | None:
         """Start, stop and restart sources as the current file says; the plan applied, or None."""
