@@ -101,8 +101,8 @@ class Live:
         self.store = Store(self.settings().db)
         self.runtime = assemble(self.settings(), self.store)
         self.runtime.sources.append(self.source)
-        if self.runtime.delivery is not None:  # a new chat's first alert waits for the next tick
-            self.runtime.delivery.tick = 0.05
+        if self.runtime.delivery is not None:  # an hour: a chat's first alert must not wait for the tick
+            self.runtime.delivery.tick = 3600.0
         self.app = self.runtime.app()
         self.stop = asyncio.Event()
         self.task = asyncio.create_task(self.app.run(self.stop))

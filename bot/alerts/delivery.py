@@ -1,7 +1,8 @@
 """Delivery as one background task of the app: senders, digests, admin reports.
 
 :class:`Delivery` is also a sink: after each post's transaction commits, :meth:`emit` wakes the
-senders, so an alert leaves within milliseconds instead of at the next poll. One
+senders and the supervisor (a channel's first alert needs a sender made), so an alert leaves within
+milliseconds instead of at the next poll. One
 :class:`~bot.alerts.send.ChannelSender` runs per channel that has work, through the transport
 its rows name (:mod:`bot.alerts.transport`: Telegram, webhooks), each transport with its own
 :class:`~bot.alerts.pacing.Pacer`; a paused channel is retried after ``pause_seconds`` while the
@@ -22,7 +23,7 @@ from telegram.error import TelegramError
 
 from bot.alerts import digest, outbox
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
-from bot.alerts.pacing import Pacer, sleep_unless
+from bot.alerts.pacing import Pacer
 from bot.alerts.routing import Routing, chat_ref
 from bot.alerts.send import ChannelSender
 from bot.alerts.telegram import TelegramTransport
@@ -55,6 +56,8 @@ class Delivery:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._paused_until: dict[str, float] = {}
         self._wake: dict[str, asyncio.Event] = {}
+        self._nudge = asyncio.Event()
+        """Set by :meth:`emit`: the supervisor looks for channels with new work before its tick."""
         self._stop = asyncio.Event()
         self._reported: set[str] = set()
         self.held: Callable[[], frozenset[str]] = frozenset
@@ -64,6 +67,7 @@ class Delivery:
         """Sink hook, after the post's commit: wake every sender (cheap; they claim or sleep)."""
         for event in self._wake.values():
             event.set()
+        self._nudge.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         self._stop = stop
@@ -73,12 +77,23 @@ class Delivery:
             return
         try:
             while not stop.is_set():
+                self._nudge.clear()
                 self.step()
-                await sleep_unless(stop, self.pacer.sleep, self.tick)
+                await self._rest(stop)
         finally:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
             for name in self._live:
                 await self.transports[name].close()
+
+    async def _rest(self, stop: asyncio.Event) -> None:
+        """Until the next tick, or sooner when the run stops or a commit brought work."""
+        waits = (asyncio.ensure_future(self._nudge.wait()), asyncio.ensure_future(stop.wait()),
+                 asyncio.ensure_future(self.pacer.sleep(self.tick)))
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
     def step(self) -> None:
         """One supervisor round: due digests, then a sender for every channel with work."""
