@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.alerts.delivery import REPEAT_AFTER
 from bot.alerts.routing import ChannelRule, Routing
 from tests.alerts_support import ADMIN, EN, FR, Bench, bench_fixture, post  # noqa: F401
 
@@ -110,3 +111,17 @@ async def test_other_400_fails_that_alert_only_and_tells_the_admins(bench: Bench
     assert body_lines(bench, EN) == ["attack two"]
     assert [r["state"] for r in bench.outbox()] == ["failed", "sent"]
     assert "could not be delivered" in bench.fake.texts(ADMIN)[0]
+
+
+async def test_the_same_admin_report_is_sent_once_then_again_ten_minutes_later(bench: Bench) -> None:
+    async with bench.bot:
+        for _ in range(3):  # e.g. a refusal met by every alert of a channel
+            await bench.delivery.report("sources.yaml applied: started: feed:https://a.example/rss.")
+        await bench.sleep(REPEAT_AFTER - 1)
+        await bench.delivery.report("sources.yaml applied: started: feed:https://a.example/rss.")
+        await bench.delivery.report("sources.yaml applied: stopped: feed:https://a.example/rss.")
+        await bench.sleep(2)  # the same change made again, eleven minutes after the first
+        await bench.delivery.report("sources.yaml applied: started: feed:https://a.example/rss.")
+    assert bench.fake.texts(ADMIN) == ["sources.yaml applied: started: feed:https://a.example/rss.",
+                                       "sources.yaml applied: stopped: feed:https://a.example/rss.",
+                                       "sources.yaml applied: started: feed:https://a.example/rss."]

@@ -33,6 +33,8 @@ from bot.store.db import Store
 from bot.store.posts import Saved
 
 log = logging.getLogger(__name__)
+REPEAT_AFTER = 600.0
+"""Seconds before an admin report identical to one sent is sent again."""
 
 
 class Delivery:
@@ -59,7 +61,8 @@ class Delivery:
         self._nudge = asyncio.Event()
         """Set by :meth:`emit`: the supervisor looks for channels with new work before its tick."""
         self._stop = asyncio.Event()
-        self._reported: set[str] = set()
+        self._reported: dict[str, float] = {}
+        """Admin reports sent in the last :data:`REPEAT_AFTER` seconds, with when (pacer clock)."""
         self.held: Callable[[], frozenset[str]] = frozenset
         """Channels an admin paused (``/pause``): nothing is claimed for them until resumed."""
 
@@ -153,12 +156,17 @@ class Delivery:
             self._paused_until[sender.chat_id] = self.pacer.clock() + self.pause_seconds
 
     async def report(self, message: str) -> None:
-        """Tell the admin chat (once per distinct message) and the log; never raises."""
+        """Tell the admin chat and the log; never raises. A message identical to one sent less than
+        :data:`REPEAT_AFTER` seconds ago is only logged (a refusal repeated for every alert of a
+        channel is one message), so the same report later (a feed added again, the same mistake
+        made again) is told again."""
         log.warning("admin report: %s", message)
         admin = self.routing().admin_chat_id
+        now = self.pacer.clock()
+        self._reported = {m: at for m, at in self._reported.items() if now - at < REPEAT_AFTER}
         if admin is None or self.bot is None or message in self._reported:
             return
-        self._reported.add(message)
+        self._reported[message] = now
         try:
             if await self.pacer.acquire(admin, 1, self._stop):
                 await self.bot.send_message(chat_ref(admin), message)
