@@ -128,3 +128,28 @@ def test_app_launches_and_retires_sources_while_it_runs(store, tmp_path):
     assert done is not None and done.health.finished and done.health.state == "stopped"
     assert cancelled is not None and cancelled.health.state == "stopped" and not cancelled.health.finished
     assert get_cursor(store, "replay:late.jsonl") == "5"  # its cursor committed with its last post
+
+
+def test_what_restarts_a_feed_or_a_mastodon_instance_and_what_does_not():
+    from types import SimpleNamespace
+
+    from bot.sources.feeds import FeedSource
+    from bot.sources.mastodon.source import InstanceOptions, InstanceSource
+    from bot.sources.sources_file import Feed
+
+    kit = SimpleNamespace(settings=Settings())
+    url = "https://news.example.org/rss"
+
+    def feed(**kw: object) -> FeedSource:
+        return FeedSource(Feed(url, **kw), kit)  # type: ignore[arg-type]
+
+    def instance(users: list[str], tags: list[str]) -> InstanceSource:
+        return InstanceSource("mastodon.social", users, tags, kit,  # type: ignore[arg-type]
+                              InstanceOptions("https://{instance}", 300.0, None))
+
+    assert not plan([feed(where="sources.yaml:2")], [feed(where="sources.yaml:9")])  # moved in the file only
+    assert plan([feed(every=600.0)], [feed(every=300.0)]).stop == (f"feed:{url}",)
+    assert plan([feed()], [feed(language="fr")]).stop == (f"feed:{url}",)
+    assert not plan([instance(["a", "b"], ["sahel"])], [instance(["b", "a"], ["sahel"])])  # order does not matter
+    assert plan([instance(["a"], [])], [instance(["a", "b"], [])]).stop == ("mastodon:mastodon.social",)
+    assert plan([instance(["a"], [])], [instance(["a"], ["mali"])]).stop == ("mastodon:mastodon.social",)
