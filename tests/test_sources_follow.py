@@ -17,6 +17,8 @@ from bot.pipeline import build_pipeline
 from bot.sources.base import Collected, Source, SourceHealth
 from bot.sources.reconcile import Follower, Plan, plan
 from bot.sources.replay import ReplaySource
+from bot.store.posts import source_state
+from bot.store.sources import known
 from bot.store.state import get_cursor
 from tests.conftest import make_records, write_jsonl
 
@@ -89,13 +91,20 @@ def test_follower_applies_a_change_once_and_remembers_what_runs():
     async def notify(text: str) -> None:
         told.append(text)
 
+    marks: list[str] = []
+    listed.append([Listed("feed:b", spec=2)])  # then feed:b's settings change
     follower = Follower([Listed("feed:a")], lambda: listed.pop(0), lambda: runner,
-                        lambda s: retired.append(s.name), notify)
-    first, second = asyncio.run(follower.apply()), asyncio.run(follower.apply())
+                        lambda s: retired.append(s.name), notify, removed=lambda name: marks.append(f"removed {name}"),
+                        added=lambda name: marks.append(f"added {name}"))
+    first, second, third = (asyncio.run(follower.apply()) for _ in range(3))
     assert first == Plan(("feed:a",), first.start) and [s.name for s in first.start] == ["feed:b"]
     assert not second  # the same file again: nothing to do, nothing said
-    assert runner.calls == ["retire feed:a", "launch feed:b"] and retired == ["feed:a"]
-    assert list(follower.followed) == ["feed:b"] and told == ["sources.yaml applied: started: feed:b; stopped: feed:a."]
+    assert third is not None and third.stop == ("feed:b",)
+    assert runner.calls == ["retire feed:a", "launch feed:b", "retire feed:b", "launch feed:b"]
+    assert retired == ["feed:a", "feed:b"]
+    assert marks == ["removed feed:a", "added feed:b"]  # a restart is neither
+    assert list(follower.followed) == ["feed:b"]
+    assert told[0] == "sources.yaml applied: started: feed:b; stopped: feed:a."
 
 
 def test_app_launches_and_retires_sources_while_it_runs(store, tmp_path):
@@ -153,3 +162,17 @@ def test_what_restarts_a_feed_or_a_mastodon_instance_and_what_does_not():
     assert not plan([instance(["a", "b"], ["sahel"])], [instance(["b", "a"], ["sahel"])])  # order does not matter
     assert plan([instance(["a"], [])], [instance(["a", "b"], [])]).stop == ("mastodon:mastodon.social",)
     assert plan([instance(["a"], [])], [instance(["a"], ["mali"])]).stop == ("mastodon:mastodon.social",)
+
+
+def test_a_source_listed_again_after_its_removal_forgets_its_cursor_once(store):
+    from bot.store.sources import listed_again, mark_removed
+
+    with store.write() as db:
+        source_state(db, "feed:a", '{"etag": "x"}', "entry-1")
+        source_state(db, "feed:b", '{"etag": "y"}', None)
+    assert not listed_again(store, "feed:a")  # never removed: a restart resumes from its cursor
+    mark_removed(store, "feed:a")
+    assert listed_again(store, "feed:a") and get_cursor(store, "feed:a") is None
+    assert not listed_again(store, "feed:a")  # once: from now on it is an ordinary source again
+    assert get_cursor(store, "feed:b") == '{"etag": "y"}'
+    assert known(store, "feed:a", ["entry-1"]) == {"entry-1"}  # what it handed on is still remembered

@@ -24,6 +24,7 @@ from bot.sources.monitor import Monitor
 from bot.sources.poller import Poller
 from bot.sources.reconcile import Follower
 from bot.sources.sources_file import FILE_NAME, SourcesFileHolder
+from bot.store.sources import listed_again, mark_removed
 
 if TYPE_CHECKING:
     from bot.registry import Runtime
@@ -71,6 +72,9 @@ def register(runtime: Runtime) -> None:
     poller = kit.poller
     plugins = REGISTRY.sources(settings)
     first = built(kit, plugins)
+    for plugin, source in first:
+        if plugin.reloads:  # listed again while the bot was down: a fresh start
+            listed_again(runtime.store, source.name)
     runtime.sources.extend(source for _plugin, source in first)
     holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
         runtime.notify(f"sources.yaml change rejected, the last good one stays:\n{exc}")))
@@ -81,7 +85,9 @@ def register(runtime: Runtime) -> None:
     reloading = [plugin for plugin in plugins if plugin.reloads]
     follower = Follower([source for plugin, source in first if plugin.reloads],
                         lambda: [source for _plugin, source in built(kit, reloading)],
-                        lambda: runtime.running, monitor.retire, runtime.notify)
+                        lambda: runtime.running, monitor.retire, runtime.notify,
+                        removed=lambda name: mark_removed(runtime.store, name),
+                        added=lambda name: listed_again(runtime.store, name))
     holder.on_reloaded.append(follower.changed)
 
     async def close_poller(stop: asyncio.Event) -> None:

@@ -8,7 +8,9 @@ and :func:`plan` compares them, by name, with the ones running:
 - a name not running starts (a source that ran before resumes from its stored cursor and
   remembered ids, so nothing is stored or alerted twice);
 - a running name the file no longer gives stops: what it already queued is still stored, its
-  health row ends ``stopped``, its cursor stays for the day it is listed again;
+  health row ends ``stopped``; listed again later (in this run or a later one), it starts afresh
+  as a new source would (:func:`bot.store.sources.listed_again`: only recent items alert, nothing
+  is stored twice);
 - the same name built from another :func:`spec_of` (a feed's period, name or language, a
   Mastodon instance's accounts or hashtags) stops and starts again with the new one.
 
@@ -78,9 +80,13 @@ class Follower:
 
     def __init__(self, followed: Sequence[Source], build: Callable[[], Sequence[Source]],
                  runner: Callable[[], Runner | None], retired: Callable[[Source], None],
-                 notify: Callable[[str], Awaitable[object]]) -> None:
+                 notify: Callable[[str], Awaitable[object]], removed: Callable[[str], object] = lambda name: None,
+                 added: Callable[[str], object] = lambda name: None) -> None:
+        """``retired``: a source stopped (its last health); ``removed``/``added``: a name the file
+        dropped / newly lists (:func:`bot.store.sources.mark_removed` / ``listed_again``)."""
         self.followed = {source.name: source for source in followed}
         self._build, self._runner, self._retired, self._notify = build, runner, retired, notify
+        self._removed, self._added = removed, added
         self._lock = asyncio.Lock()
         self._pending: set[asyncio.Task[Plan | None]] = set()
 
@@ -108,12 +114,17 @@ class Follower:
                 await self._notify(f"sources.yaml change not applied, the running sources stay: {str(exc)[:300]}")
                 return None
             change = plan(list(self.followed.values()), built)
+            restarted = set(change.stop) & {source.name for source in change.start}
             for name in change.stop:
                 source = await runner.retire(name)
                 self.followed.pop(name, None)
                 if source is not None:
                     self._retired(source)
+                if name not in restarted:
+                    self._removed(name)
             for source in change.start:
+                if source.name not in restarted:
+                    self._added(source.name)
                 runner.launch(source)
                 self.followed[source.name] = source
             if change:

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from bot.models import utcnow
 from bot.store.db import Store
+from bot.store.state import put_state
 
 HEALTH_COLUMNS = (
     "state", "connected", "started_at", "last_item_at", "last_activity_at", "items", "errors", "skipped",
@@ -76,3 +77,25 @@ def forget_oldest(store: Store, source: str, keep: int) -> int:
             (source, source, keep),
         )
         return cursor.rowcount
+
+
+REMOVED = "removed:"
+"""State key prefix: ``removed:<source>`` marks a source taken out of ``sources.yaml``."""
+
+
+def mark_removed(store: Store, source: str) -> None:
+    """``source`` was taken out of ``sources.yaml`` while the bot ran (see :func:`listed_again`)."""
+    with store.write() as db:
+        put_state(db, REMOVED + source, utcnow().isoformat())
+
+
+def listed_again(store: Store, source: str) -> bool:
+    """A source listed again after it was removed starts afresh, as a new one: its cursor is forgotten,
+    so its first poll stores what it finds and alerts only what is recent
+    (``SAHELWATCH_NEW_SOURCE_ALERT_AGE``) instead of everything published while it was out; its
+    remembered item ids and stored posts stay, so nothing is stored or alerted twice. True when it was."""
+    with store.write() as db:
+        if not db.execute("DELETE FROM state WHERE key = ?", (REMOVED + source,)).rowcount:
+            return False
+        db.execute("DELETE FROM cursors WHERE source = ?", (source,))
+    return True
