@@ -23,7 +23,7 @@ from telegram.error import TelegramError
 
 from bot.alerts import digest, outbox
 from bot.alerts.limits import DEFAULT_LIMITS, AlertLimits
-from bot.alerts.pacing import Pacer
+from bot.alerts.pacing import Pacer, sleep_unless
 from bot.alerts.routing import Routing, chat_ref
 from bot.alerts.send import ChannelSender
 from bot.alerts.telegram import TelegramTransport
@@ -82,21 +82,11 @@ class Delivery:
             while not stop.is_set():
                 self._nudge.clear()
                 self.step()
-                await self._rest(stop)
+                await sleep_unless(stop, self.pacer.sleep, self.tick, self._nudge)  # a commit cuts it short
         finally:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
             for name in self._live:
                 await self.transports[name].close()
-
-    async def _rest(self, stop: asyncio.Event) -> None:
-        """Until the next tick, or sooner when the run stops or a commit brought work."""
-        waits = (asyncio.ensure_future(self._nudge.wait()), asyncio.ensure_future(stop.wait()),
-                 asyncio.ensure_future(self.pacer.sleep(self.tick)))
-        try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
 
     def step(self) -> None:
         """One supervisor round: due digests, then a sender for every channel with work."""

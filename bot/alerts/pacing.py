@@ -61,15 +61,15 @@ class Pacer:
         return max(self._next.get(chat_id, 0.0) - now, overall_wait)
 
 
-async def sleep_unless(stop: asyncio.Event | None, sleep: Sleep, seconds: float) -> None:
-    """``sleep(seconds)``, cut short when ``stop`` is set."""
-    if stop is None:
+async def sleep_unless(stop: asyncio.Event | None, sleep: Sleep, seconds: float, *wake: asyncio.Event) -> None:
+    """``sleep(seconds)``, cut short when ``stop`` or one of the ``wake`` events is set."""
+    events = [event for event in (stop, *wake) if event is not None]
+    if not events:
         await sleep(seconds)
         return
-    sleeper = asyncio.ensure_future(sleep(seconds))
-    stopper = asyncio.ensure_future(stop.wait())
+    waits = [asyncio.ensure_future(sleep(seconds)), *(asyncio.ensure_future(event.wait()) for event in events)]
     try:
-        await asyncio.wait((sleeper, stopper), return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        sleeper.cancel()
-        stopper.cancel()
+        for wait in waits:
+            wait.cancel()

@@ -16,7 +16,6 @@ Concurrency 1 per channel, so a channel reads its alerts in order. What the tran
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -90,7 +89,7 @@ class ChannelSender:
             if row is None:
                 if until_idle:
                     return
-                await sleep_unless(stop, _event_wait(wake), idle)
+                await sleep_unless(stop, asyncio.sleep, idle, wake)
                 continue
             if not await self.deliver(row, stop):
                 return
@@ -166,11 +165,3 @@ class ChannelSender:
                   extra={"channel": self.chat_id, "key": row.alert_key, "reason": reason})
         await self.report(f"Alert {row.alert_key} could not be delivered to {self.chat_id}: {reason}")
         return True
-
-
-def _event_wait(event: asyncio.Event) -> Sleep:
-    async def wait(seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
-
-    return wait
