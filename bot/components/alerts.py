@@ -9,7 +9,6 @@ An edit of ``channels.yaml`` is picked up within seconds; an invalid edit is log
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,11 +59,9 @@ def register(runtime: Runtime) -> None:
     pacer = Pacer(channel_interval=settings.telegram_pace, private_interval=settings.telegram_private_pace)
     delivery = Delivery(runtime.store, bot, route, pacer=pacer, limits=limits,
                         transports=[d.build(settings) for d in DESTINATIONS])
-    holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
-        delivery.report(f"channels.yaml change rejected, the last good routing stays:\n{exc}")))
+    holder.tell_rejections(delivery.report, "channels.yaml change rejected, the last good routing stays:")
     if watchlist is not None:
-        watchlist.on_invalid.append(lambda rejected: asyncio.get_running_loop().create_task(
-            delivery.report(f"watchlist change rejected, the last good watchlist stays:\n{rejected}")))
+        watchlist.tell_rejections(delivery.report, "watchlist change rejected, the last good watchlist stays:")
     runtime.notify.subscribe(delivery.report)
     runtime.store.alert_hooks.append(enqueue_hook(route))
     runtime.delivery, runtime.routing_holder = delivery, holder

@@ -77,8 +77,7 @@ def enrich_component(runtime: Runtime) -> None:
         runtime.enrichment = load_enrichment(runtime.settings)
         return
     holder = enrichment_holder(runtime.settings)
-    holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
-        runtime.notify(f"events.yaml change rejected, the last good event rules stay:\n{exc}")))
+    holder.tell_rejections(runtime.notify, "events.yaml change rejected, the last good event rules stay:")
     runtime.enrichment = holder
     runtime.tasks.append(holder.watch)
 

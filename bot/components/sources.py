@@ -76,8 +76,7 @@ def register(runtime: Runtime) -> None:
         if plugin.reloads:  # listed again while the bot was down: a fresh start
             listed_again(runtime.store, source.name)
     runtime.sources.extend(source for _plugin, source in first)
-    holder.on_invalid.append(lambda exc: asyncio.get_running_loop().create_task(
-        runtime.notify(f"sources.yaml change rejected, the last good one stays:\n{exc}")))
+    holder.tell_rejections(runtime.notify, "sources.yaml change rejected, the last good one stays:")
     runtime.tasks.append(holder.watch)
     monitor = Monitor(runtime.store, runtime.sources, runtime.clock, runtime.notify, settings.source_alert_after,
                       interval=settings.heartbeat_seconds)

@@ -5,8 +5,8 @@ read it (:attr:`~bot.sources.kit.SourcePlugin.reloads`: feeds, public Telegram c
 Bluesky, Mastodon) build their sources again from the new file (building connects nothing),
 and :func:`plan` compares them, by name, with the ones running:
 
-- a name not running starts (a source that ran before resumes from its stored cursor and
-  remembered ids, so nothing is stored or alerted twice);
+- a name not running starts (its remembered ids and stored posts keep anything from being
+  stored or alerted twice);
 - a running name the file no longer gives stops: what it already queued is still stored, its
   health row ends ``stopped``; listed again later (in this run or a later one), it starts afresh
   as a new source would (:func:`bot.store.sources.listed_again`: only recent items alert, nothing

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -68,7 +68,18 @@ class Reloadable(Generic[T, F]):
         """The last rejected edit while the files stay so; None once a good one is loaded."""
         self.on_invalid: list[Callable[[F], object]] = []
         self.on_reloaded: list[Callable[[T], object]] = []
+        self._telling: set[asyncio.Task[object]] = set()
         self._log_warnings(first)
+
+    def tell_rejections(self, tell: Callable[[str], Coroutine[Any, Any, object]], intro: str) -> None:
+        """Every rejected edit is told with ``tell`` (the admin chat): ``intro``, then its problems,
+        from the running loop (the task is kept until it ends: the loop holds only a weak reference)."""
+        def told(rejected: F) -> None:
+            task = asyncio.get_running_loop().create_task(tell(f"{intro}\n{rejected}"))
+            self._telling.add(task)
+            task.add_done_callback(self._telling.discard)
+
+        self.on_invalid.append(told)
 
     def _state(self) -> Hashable:
         raise NotImplementedError
