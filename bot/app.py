@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.errors import SahelWatchError
-from bot.ingest import DONE, Entry, Outcome, next_batch, store_batch
+from bot.ingest import DONE, Entry, Outcome, next_batch, prepare_batch, store_batch, store_prepared
 from bot.models import Post
 from bot.pipeline.base import Pipeline
 from bot.sources.base import Collected, Source
@@ -184,9 +184,10 @@ class App:
         """Store a batch; on a database fault hold it (posts and cursors) and retry until it commits
         (busy, or disk full in a running bot) or the run ends. Acknowledged only once committed."""
         outcomes: list[Outcome] = []
+        prepared = prepare_batch(self.pipeline, entries)  # once: a retry only writes again
 
         def write() -> None:
-            outcomes[:] = store_batch(self.store, self.pipeline, entries)
+            outcomes[:] = store_prepared(self.store, self.pipeline, prepared)
 
         try:
             write()

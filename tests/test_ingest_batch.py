@@ -8,6 +8,7 @@ from bot.app import App
 from bot.config import Settings
 from bot.ingest import DONE, WAIT_ROUNDS, next_batch
 from bot.pipeline import build_pipeline
+from bot.pipeline.base import reads_store
 from bot.sources.base import Collected
 from bot.sources.jsonl import post_from_record
 from bot.store.state import get_cursor
@@ -41,6 +42,31 @@ def test_a_post_failing_in_the_pipeline_is_rolled_back_alone(store):
     stored = [r["platform_id"] for r in store.query("SELECT platform_id FROM posts ORDER BY id")]
     assert stored == ["p0", "p1", "p3"] and get_cursor(store, "src") == "4"
     assert (app.summary.stored, app.summary.errors) == (3, 1)
+
+
+def test_store_free_stages_run_over_the_whole_batch_before_the_write_transaction(store):
+    seen: list[tuple[str, str, bool]] = []
+
+    def watch(name):
+        def stage(post, context):
+            seen.append((name, post.platform_id, store.db.conn.in_transaction))
+            if name == "early" and post.platform_id == "p1":
+                raise ValueError("a bug in an early stage")
+            return post
+        return stage
+
+    pipeline = build_pipeline(Settings(), store)
+    at = pipeline.names.index("dedupe")
+    pipeline.stages = [*pipeline.stages[:at], watch("early"), watch("late"), *pipeline.stages[at:],
+                       reads_store(watch("last"))]
+    app = App(store, pipeline, [])
+    outcomes = app.ingest_many(_items(make_records(3)))
+    assert [o.error for o in outcomes] == [None, "ValueError: a bug in an early stage", None]
+    assert seen == [("early", "p0", False), ("early", "p1", False), ("early", "p2", False),
+                    ("late", "p0", False), ("late", "p2", False), ("last", "p0", True), ("last", "p2", True)]
+    stored = [r["platform_id"] for r in store.query("SELECT platform_id FROM posts ORDER BY id")]
+    assert stored == ["p0", "p2"] and get_cursor(store, "src") == "3"
+    assert (app.summary.stored, app.summary.errors) == (2, 1)
 
 
 def test_next_batch_takes_what_is_queued_up_to_the_size():

@@ -38,7 +38,7 @@ from sqlite_utils import Database
 from bot.config import Settings
 from bot.models import Post
 from bot.pipeline import dedupe_index as index
-from bot.pipeline.base import Context
+from bot.pipeline.base import Context, reads_store
 from bot.pipeline.fingerprint import Fingerprint, cut_words, fingerprint
 from bot.pipeline.minhash import Signature, band_keys, signature
 from bot.pipeline.similar import Features, keys_replaced, same_language, similar_enough
@@ -149,6 +149,7 @@ def default_settings() -> DedupeSettings:
     return DedupeSettings.from_env()
 
 
+@reads_store
 def dedupe(post: Post, context: Context) -> Post:
     """Pipeline stage (see the module docstring)."""
     settings: DedupeSettings = context.extras.get(EXTRAS_SETTINGS) or default_settings()

@@ -27,7 +27,7 @@ from datetime import timedelta
 from bot.config import Settings
 from bot.models import Casualties, Post, StoryRef
 from bot.pipeline import story_index as index
-from bot.pipeline.base import Context
+from bot.pipeline.base import Context, reads_store
 from bot.pipeline.dedupe import database
 
 EXTRAS_KEY = "story"
@@ -114,6 +114,7 @@ def find(db: object, post: Post, window: timedelta) -> str | None:
         db, post, window)
 
 
+@reads_store
 def story(post: Post, context: Context) -> Post:
     """Pipeline stage (see the module docstring)."""
     settings: StorySettings = context.extras.get(EXTRAS_KEY) or StorySettings()
