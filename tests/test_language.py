@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import LANG_DETECTORS
+from bot.config.checks import LANG_DETECTORS
 from bot.errors import ConfigError
 from bot.models import Post
 from bot.pipeline.base import Context

@@ -14,15 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from bot.errors import ConfigError
-
-SWITCHES = ("auto", "on", "off")
-SOURCE_SWITCHES = ("x", "feeds", "telegram_channels", "bluesky", "mastodon")
-LANG_DETECTORS = ("py3langid", "langdetect")
-"""The names :data:`bot.pipeline.langid.DETECTORS` builds (tests/test_language.py checks they agree)."""
-"""Settings fields that switch a collector: ``auto`` (on when it has something to watch), on, off."""
+from bot.config.checks import check_secret_files, field_env, present, read, validate
 
 
 def _setting(env: str, default: Any, help: str, secret: bool = False) -> Any:
@@ -264,90 +257,15 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        values = {f.name: _read(f, env) for f in dataclasses.fields(cls) if _present(f, env)}
+        values = {f.name: read(f, env) for f in dataclasses.fields(cls) if present(f, env)}
         settings = cls(**values)
-        _check_secret_files(settings, env)
+        check_secret_files(settings, env)
         settings.validate()
         return settings
 
     def validate(self) -> None:
-        for name in (*SOURCE_SWITCHES, "telegram", "commands"):
-            if getattr(self, name) not in SWITCHES:
-                raise ConfigError(f"{env_name(name)} must be one of {', '.join(SWITCHES)}")
-        if self.x_mode not in ("stream", "poll"):
-            raise ConfigError("SAHELWATCH_X_MODE must be stream or poll")
-        for name in ("alert_max_url_chars", "watchlist_max_bytes", "watchlist_max_term_chars",
-                     "watchlist_max_terms_per_topic", "watchlist_max_terms", "watchlist_max_nodes"):
-            if not getattr(self, name) > 0:
-                raise ConfigError(f"{env_name(name)} must be greater than 0")
-        if not self.heartbeat_seconds > 0:
-            raise ConfigError("SAHELWATCH_HEARTBEAT_SECONDS must be greater than 0")
-        for name in ("watchdog_seconds", "watchdog_source_seconds", "new_source_alert_age"):
-            if not getattr(self, name) >= 0:
-                raise ConfigError(f"{env_name(name)} must be 0 (off) or a number of seconds")
-        if not 0 <= self.metrics_port <= 65535:
-            raise ConfigError("SAHELWATCH_METRICS_PORT must be 0 (off) or a TCP port")
-        if self.commands_per_minute < 1:
-            raise ConfigError("SAHELWATCH_COMMANDS_PER_MINUTE must be at least 1")
-        self._validate_sources()
-        self._validate_pipeline()
-        self._validate_urls()
-        if not self.batch_ms >= 0:
-            raise ConfigError("SAHELWATCH_BATCH_MS must be 0 or more")
-        for name in ("max_post_chars", "max_line_bytes", "max_json_depth", "max_media", "max_url_chars",
-                     "batch_size"):
-            if not getattr(self, name) > 0:
-                raise ConfigError(f"{env_name(name)} must be greater than 0")
-        if self.x == "on" and not self.x_bearer_token:
-            raise ConfigError("SAHELWATCH_X=on but X_BEARER_TOKEN (or X_BEARER_TOKEN_FILE) is not set")
-        if self.telegram == "on" and not self.telegram_bot_token:
-            raise ConfigError(
-                "SAHELWATCH_TELEGRAM=on but TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_FILE) is not set"
-            )
-
-    def _validate_sources(self) -> None:
-        if not 0 < self.source_backoff_min <= self.source_backoff_max:
-            raise ConfigError("SAHELWATCH_SOURCE_BACKOFF_MIN must be > 0 and at most SAHELWATCH_SOURCE_BACKOFF_MAX")
-        for name in ("source_alert_after", "http_timeout", "http_max_bytes"):
-            if not getattr(self, name) > 0:
-                raise ConfigError(f"{env_name(name)} must be greater than 0")
-        if not self.http_host_interval >= 0:
-            raise ConfigError("SAHELWATCH_HTTP_HOST_INTERVAL must be 0 or a number of seconds")
-        self._validate_collectors()
-
-    def _validate_collectors(self) -> None:
-        for name in ("telegram_channels_every", "mastodon_every", "telegram_channels_backfill"):
-            if not getattr(self, name) > 0:
-                raise ConfigError(f"{env_name(name)} must be greater than 0")
-        if not self.bluesky_rewind_seconds >= 0:
-            raise ConfigError("SAHELWATCH_BLUESKY_REWIND_SECONDS must be 0 or a number of seconds")
-
-    def _validate_pipeline(self) -> None:
-        if self.lang_detector not in LANG_DETECTORS:
-            raise ConfigError(f"SAHELWATCH_LANG_DETECTOR must be one of {', '.join(LANG_DETECTORS)}")
-        if not self.languages:
-            raise ConfigError("SAHELWATCH_LANGUAGES must name at least one language code")
-        if not 0 < self.dedupe_threshold <= 1:
-            raise ConfigError("SAHELWATCH_DEDUPE_THRESHOLD must be greater than 0 and at most 1")
-        if not self.dedupe_window_days > 0:
-            raise ConfigError("SAHELWATCH_DEDUPE_WINDOW_DAYS must be greater than 0")
-        if not self.dedupe_index_mb > 0:
-            raise ConfigError("SAHELWATCH_DEDUPE_INDEX_MB must be greater than 0")
-
-    def _validate_urls(self) -> None:
-        """Every ``*_URL`` setting: the scheme family of its default (http(s), or ws(s)) and a host."""
-        for f in dataclasses.fields(self):
-            if not f.metadata["env"].endswith("_URL") or not isinstance(value := getattr(self, f.name), str):
-                continue
-            allowed = ("ws", "wss") if urlsplit(str(f.default)).scheme in ("ws", "wss") else ("http", "https")
-            try:
-                parts = urlsplit(value)
-                host = parts.hostname
-            except ValueError:  # e.g. an unclosed IPv6 bracket
-                host = None
-            if not host or parts.scheme not in allowed:
-                raise ConfigError(f"{f.metadata['env']}={value[:200]!r}: expected a {' or '.join(allowed)} URL "
-                                  "with a host")
+        """Raise :class:`~bot.errors.ConfigError` naming the variable of the first invalid value."""
+        validate(self)
 
     @property
     def x_enabled(self) -> bool:
@@ -362,7 +280,7 @@ def default_watchlists() -> Path:
     """The shipped watchlists: the ``watchlists/`` folder beside the package (a checkout, the image),
     else the copy a plain ``pip install`` puts in the package (``bot/data/watchlists``, in the
     repository a link to ``watchlists/``)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # bot/
     beside = package.parent / "watchlists"
     return beside if beside.is_dir() else package / "data" / "watchlists"
 
@@ -373,7 +291,7 @@ def watchlists_dir(settings: Settings) -> Path:
 
 
 def env_name(field_name: str) -> str:
-    return next(f.metadata["env"] for f in dataclasses.fields(Settings) if f.name == field_name)
+    return field_env(Settings, field_name)
 
 
 def describe() -> list[tuple[str, str, str]]:
@@ -385,41 +303,3 @@ def describe() -> list[tuple[str, str, str]]:
         if f.metadata["secret"]:
             rows.append((f.metadata["env"] + "_FILE", "", f"file holding {f.metadata['env']}"))
     return rows
-
-
-def _present(f: dataclasses.Field, env: Mapping[str, str]) -> bool:
-    name = f.metadata["env"]
-    return bool(env.get(name)) or (f.metadata["secret"] and bool(env.get(name + "_FILE")))
-
-
-def _read(f: dataclasses.Field, env: Mapping[str, str]) -> Any:
-    name = f.metadata["env"]
-    if f.metadata["secret"] and env.get(name + "_FILE"):
-        return _read_secret_file(name + "_FILE", env[name + "_FILE"])
-    raw = env[name].strip()
-    kind = type(f.default) if f.default is not None else str
-    try:
-        if kind is tuple:
-            return tuple(part.strip() for part in raw.split(",") if part.strip())
-        return kind(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
-
-
-SECRET_SWITCHES = {"x_bearer_token": "x", "telegram_bot_token": "telegram"}
-
-
-def _check_secret_files(settings: Settings, env: Mapping[str, str]) -> None:
-    """A component switched ``on`` whose secret file is empty: name the file (not "not set")."""
-    for secret, switch in SECRET_SWITCHES.items():
-        file_var = env_name(secret) + "_FILE"
-        if getattr(settings, switch) == "on" and not getattr(settings, secret) and env.get(file_var):
-            raise ConfigError(f"{env_name(switch)}=on but {file_var} names an empty file: {env[file_var]}")
-
-
-def _read_secret_file(var: str, path: str) -> str | None:
-    try:
-        value = Path(path).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ConfigError(f"{var} names a file that cannot be read ({exc.strerror})") from exc
-    return value or None  # an empty secret file means "not configured" (compose always mounts it)
