@@ -2,8 +2,9 @@
 
 Sources, the supervisor's monitor and components call ``await notifier("text")``; the
 Telegram delivery component subscribes its ``Delivery.report`` (which sends plain text, once
-per distinct message). With no subscriber (delivery off, one-shot commands) the message is
-only logged.
+per distinct message, and logs it). With no subscriber (delivery off, one-shot commands) the
+message is only logged. A problem is logged at WARNING (the default); a confirmation (a change
+applied, a source working again) passes ``level=logging.INFO``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
-Listener = Callable[[str], Awaitable[None]]
+Listener = Callable[[str, int], Awaitable[None]]
+"""``listener(message, level)``: ``level`` is the logging level the message deserves."""
 
 
 class Notifier:
@@ -22,12 +24,12 @@ class Notifier:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    async def __call__(self, message: str) -> None:
+    async def __call__(self, message: str, level: int = logging.WARNING) -> None:
         """Hand ``message`` to every listener; a failing listener is logged, never raised."""
         if not self._listeners:
-            log.warning("admin notice (no admin chat configured): %s", message)
+            log.log(level, "admin notice (no admin chat configured): %s", message)
         for listener in self._listeners:
             try:
-                await listener(message)
+                await listener(message, level)
             except Exception as exc:  # telling the admin must never take the caller down
                 log.error("admin notice not delivered", extra={"error": repr(exc)})

@@ -5,6 +5,7 @@ tests/test_e2e_sources_reload.py."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -69,8 +70,8 @@ def test_a_build_that_fails_changes_nothing_and_tells_the_admin_why():
     told: list[str] = []
     runner = Recorder()
 
-    async def notify(text: str) -> None:
-        told.append(text)
+    async def notify(text: str, level: int) -> None:
+        told.append(f"{logging.getLevelName(level)} {text}")
 
     def build() -> list[Source]:
         raise ConfigError("SAHELWATCH_FEEDS=on but there is nothing to watch for feeds")
@@ -78,7 +79,7 @@ def test_a_build_that_fails_changes_nothing_and_tells_the_admin_why():
     follower = Follower([Listed("feed:a")], build, lambda: runner, lambda s: None, notify)
     assert asyncio.run(follower.apply()) is None
     assert runner.calls == [] and list(follower.followed) == ["feed:a"]
-    assert told == ["sources.yaml change not applied, the running sources stay: "
+    assert told == ["WARNING sources.yaml change not applied, the running sources stay: "
                     "SAHELWATCH_FEEDS=on but there is nothing to watch for feeds"]
 
 
@@ -88,8 +89,8 @@ def test_follower_applies_a_change_once_and_remembers_what_runs():
     runner = Recorder()
     listed = [[Listed("feed:b")], [Listed("feed:b")]]
 
-    async def notify(text: str) -> None:
-        told.append(text)
+    async def notify(text: str, level: int) -> None:
+        told.append(f"{logging.getLevelName(level)} {text}")
 
     marks: list[str] = []
     listed.append([Listed("feed:b", spec=2)])  # then feed:b's settings change
@@ -104,7 +105,7 @@ def test_follower_applies_a_change_once_and_remembers_what_runs():
     assert retired == ["feed:a", "feed:b"]
     assert marks == ["removed feed:a", "added feed:b"]  # a restart is neither
     assert list(follower.followed) == ["feed:b"]
-    assert told[0] == "sources.yaml applied: started: feed:b; stopped: feed:a."
+    assert told[0] == "INFO sources.yaml applied: started: feed:b; stopped: feed:a."  # a confirmation
 
 
 def test_app_launches_and_retires_sources_while_it_runs(store, tmp_path):

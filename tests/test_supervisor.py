@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from datetime import UTC, datetime
 
 from bot.cli.core import run_bot
@@ -116,7 +117,8 @@ def settings_for(tmp_path, tg: FakeTelegram) -> Settings:
     })
 
 
-async def test_run_reports_a_failing_source_once_and_its_recovery_once(tmp_path):
+async def test_run_reports_a_failing_source_once_and_its_recovery_once(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
     flaky, steady = Flaky(), Steady()
     plugins = [SourcePlugin(s.name, "x", lambda kit: True, lambda kit, s=s: [s]) for s in (flaky, steady)]
     clock, stop = ManualClock(), asyncio.Event()
@@ -139,7 +141,10 @@ async def test_run_reports_a_failing_source_once_and_its_recovery_once(tmp_path)
         failed, recovered = tg.texts(ADMIN)
         alerts = len(tg.messages(CHANNEL))
     assert "flaky" in failed and "failing" in failed and "feed server exploded" in failed
-    assert "flaky" in recovered and "works again" in recovered
+    assert "flaky" in recovered and (span := re.search(r"works again after failing for (\d+) min", recovered))
+    assert int(span[1]) >= 15  # the time it failed on the bot's clock, which starts at 0 here
+    levels = {r.getMessage(): r.levelname for r in caplog.records if r.getMessage().startswith("admin report")}
+    assert levels == {f"admin report: {failed}": "WARNING", f"admin report: {recovered}": "INFO"}  # a problem, news
     assert steady.sent > 10 and alerts >= 1  # the other source and delivery kept going
     rows = {r["name"]: r for r in read_health(Store(settings.db))}
     assert rows["flaky"]["restarts"] == flaky.starts - 1 >= 5

@@ -145,12 +145,12 @@ class Delivery:
         if sender.paused_reason is not None:
             self._paused_until[sender.chat_id] = self.pacer.clock() + self.pause_seconds
 
-    async def report(self, message: str) -> None:
+    async def report(self, message: str, level: int = logging.WARNING) -> None:
         """Tell the admin chat and the log; never raises. A message identical to one sent less than
         :data:`REPEAT_AFTER` seconds ago is only logged (a refusal repeated for every alert of a
         channel is one message), so the same report later (a feed added again, the same mistake
         made again) is told again."""
-        log.warning("admin report: %s", message)
+        log.log(level, "admin report: %s", message)
         admin = self.routing().admin_chat_id
         now = self.pacer.clock()
         self._reported = {m: at for m, at in self._reported.items() if now - at < REPEAT_AFTER}

@@ -71,8 +71,8 @@ class Monitor:
                                   f"it keeps retrying. Last error: {(health.last_error or '?')[:300]}")
             return
         if track.reported:
-            span = _span(now - (track.since or now))
-            await self.notify(f"Source {source.name} works again after failing for {span}.")
+            span = _span(now - (now if track.since is None else track.since))  # a clock may start at 0
+            await self.notify(f"Source {source.name} works again after failing for {span}.", logging.INFO)
         track.since, track.since_wall, track.reported = None, None, False
 
     def persist(self) -> None:

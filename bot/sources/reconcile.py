@@ -80,7 +80,7 @@ class Follower:
 
     def __init__(self, followed: Sequence[Source], build: Callable[[], Sequence[Source]],
                  runner: Callable[[], Runner | None], retired: Callable[[Source], None],
-                 notify: Callable[[str], Awaitable[object]], removed: Callable[[str], object] = lambda name: None,
+                 notify: Callable[[str, int], Awaitable[object]], removed: Callable[[str], object] = lambda name: None,
                  added: Callable[[str], object] = lambda name: None) -> None:
         """``retired``: a source stopped (its last health); ``removed``/``added``: a name the file
         dropped / newly lists (:func:`bot.store.sources.mark_removed` / ``listed_again``)."""
@@ -111,7 +111,8 @@ class Follower:
                 built = self._build()
             except Exception as exc:  # e.g. a switch "on" with nothing left to watch: nothing changes
                 log.error("sources.yaml change not applied", extra={"error": str(exc)[:300]})
-                await self._notify(f"sources.yaml change not applied, the running sources stay: {str(exc)[:300]}")
+                await self._notify(f"sources.yaml change not applied, the running sources stay: {str(exc)[:300]}",
+                                   logging.WARNING)
                 return None
             change = plan(list(self.followed.values()), built)
             restarted = set(change.stop) & {source.name for source in change.start}
@@ -129,5 +130,5 @@ class Follower:
                 self.followed[source.name] = source
             if change:
                 log.info("sources changed", extra={"change": change.describe()})
-                await self._notify(f"sources.yaml applied: {change.describe()}.")
+                await self._notify(f"sources.yaml applied: {change.describe()}.", logging.INFO)
             return change
