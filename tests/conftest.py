@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -42,9 +45,18 @@ def make_records(n: int, start: datetime | None = None, step_s: float = 60.0, pr
     ]
 
 
+PYCACHE = Path(tempfile.mkdtemp(prefix="sahelwatch-tests-pycache-"))
+"""Where the ``sahelwatch`` subprocesses keep compiled modules when the environment forbids writing
+them beside the sources (``PYTHONDONTWRITEBYTECODE``): each module is compiled once per session,
+not once per process (~0.1 s of each of the ~120 start-ups). Removed at exit."""
+atexit.register(shutil.rmtree, PYCACHE, ignore_errors=True)
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """Environment for a ``sahelwatch`` subprocess: no tokens, text logs, nothing inherited that matters."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAHELWATCH_", "X_", "TELEGRAM_"))}
+    if env.pop("PYTHONDONTWRITEBYTECODE", None):  # the source tree stays clean: compiled code goes to PYCACHE
+        env.setdefault("PYTHONPYCACHEPREFIX", str(PYCACHE))
     env.update({"SAHELWATCH_LOG_FORMAT": "json", "PYTHONUNBUFFERED": "1"}, **extra)
     return env
 
